@@ -1,0 +1,28 @@
+# The README's two commands: `make run` and `make test`. Both install what
+# is missing first (scripts/install-deps.sh is idempotent).
+
+SWIFT ?= swift
+CONFIG ?= release
+
+.PHONY: deps run test build bench clean
+
+deps:
+	./scripts/install-deps.sh
+
+build: deps
+	$(SWIFT) build -c $(CONFIG)
+
+# The main job.
+run: deps
+	$(SWIFT) run -c $(CONFIG) tg demo
+
+# The whole test suite, in release mode: numeric kernels run 10-100x slower
+# in debug builds.
+test: deps
+	$(SWIFT) test -c $(CONFIG)
+
+bench: deps
+	$(SWIFT) run -c release tg bench
+
+clean:
+	rm -rf .build

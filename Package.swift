@@ -1,0 +1,48 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let package = Package(
+  name: "TensorGraph",
+  platforms: [.macOS(.v15)],
+  // MARK: - Products
+  products: [
+    .library(name: "TensorGraph", targets: ["TensorGraph"]),
+    .executable(name: "tg", targets: ["tg"]),
+  ],
+  // MARK: - Dependencies
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-numerics", from: "1.1.1"),
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+  ],
+  // MARK: - Targets
+  targets: [
+    .systemLibrary(
+      name: "COpenBLAS",
+      pkgConfig: "openblas",
+      providers: [.apt(["libopenblas-dev"])]
+    ),
+    .target(
+      name: "TensorGraph",
+      dependencies: [
+        "COpenBLAS",
+        .product(name: "RealModule", package: "swift-numerics"),
+      ]
+    ),
+    .target(
+      name: "TensorGraphTestSupport",
+      dependencies: ["TensorGraph"]
+    ),
+    .executableTarget(
+      name: "tg",
+      dependencies: [
+        "TensorGraph",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ]
+    ),
+    // MARK: - Tests
+    .testTarget(
+      name: "TensorGraphTests",
+      dependencies: ["TensorGraph", "TensorGraphTestSupport"]
+    ),
+  ]
+)

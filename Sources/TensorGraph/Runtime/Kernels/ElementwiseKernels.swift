@@ -1,0 +1,170 @@
+// Elementwise kernels, generic over an op's scalar function and specialized
+// per dtype at compile time: the function is a static method of a caseless
+// enum, so each (function, dtype) pair compiles to its own tight loop with
+// no per-element dynamic dispatch.
+
+// MARK: - Scalar function protocols
+
+/// A binary function on signed numeric scalars (`AddV2`, `Mul`, …).
+public protocol BinaryArithmeticFunction: SendableMetatype {
+  static func apply<T: TensorSignedScalar>(_ a: T, _ b: T) -> T
+}
+
+/// A binary function on floating-point scalars (`RealDiv`, `Pow`).
+public protocol BinaryFloatFunction: SendableMetatype {
+  static func apply<T: TensorFloatScalar>(_ a: T, _ b: T) -> T
+}
+
+/// A comparison of numeric scalars (`Less`, `Equal`, …).
+public protocol ComparisonFunction: SendableMetatype {
+  static func apply<T: TensorNumericScalar>(_ a: T, _ b: T) -> Bool
+}
+
+/// A unary function on signed numeric scalars (`Neg`, `Abs`, `Relu`, …).
+public protocol UnaryArithmeticFunction: SendableMetatype {
+  static func apply<T: TensorSignedScalar>(_ x: T) -> T
+}
+
+/// A unary function on floating-point scalars (`Exp`, `Tanh`, …).
+public protocol UnaryFloatFunction: SendableMetatype {
+  static func apply<T: TensorFloatScalar>(_ x: T) -> T
+}
+
+// MARK: - Loops
+
+/// Runs a broadcasting binary op: fast paths for equal shapes and a scalar
+/// operand, the collapsed-pattern loop otherwise.
+@inlinable @inline(__always)
+func runBinary<A: TensorScalar, R: TensorScalar>(
+  _ ctx: borrowing KernelContext, _ staticPattern: BroadcastPattern?, _ f: (A, A) -> R
+) throws {
+  let a = ctx.input(0), b = ctx.input(1)
+  let pa = a.unsafePointer(as: A.self), pb = b.unsafePointer(as: A.self)
+  let out: Tensor
+  if a.shape == b.shape {
+    out = ctx.allocateOutput(0, dtype: R.dtype, shape: a.shape)
+    let po = out.unsafeMutablePointer(as: R.self)
+    for i in 0..<a.scalarCount { po[i] = f(pa[i], pb[i]) }
+  } else if b.scalarCount == 1 && b.rank <= a.rank {
+    out = ctx.allocateOutput(0, dtype: R.dtype, shape: a.shape)
+    let po = out.unsafeMutablePointer(as: R.self)
+    let y = pb[0]
+    for i in 0..<a.scalarCount { po[i] = f(pa[i], y) }
+  } else if a.scalarCount == 1 && a.rank <= b.rank {
+    out = ctx.allocateOutput(0, dtype: R.dtype, shape: b.shape)
+    let po = out.unsafeMutablePointer(as: R.self)
+    let x = pa[0]
+    for i in 0..<b.scalarCount { po[i] = f(x, pb[i]) }
+  } else {
+    let pattern: BroadcastPattern
+    if let staticPattern {
+      pattern = staticPattern
+    } else if let p = BroadcastPattern(a.shape, b.shape) {
+      pattern = p
+    } else {
+      throw ctx.error(.shapeMismatch, "incompatible shapes for broadcasting: \(a.shape) and \(b.shape)")
+    }
+    out = ctx.allocateOutput(0, dtype: R.dtype, shape: pattern.outputShape)
+    broadcastApply(pattern, pa, pb, out.unsafeMutablePointer(as: R.self), f)
+  }
+  ctx.setOutput(0, out)
+}
+
+/// Runs a unary op into a new tensor of the same shape.
+@inlinable @inline(__always)
+func runUnary<A: TensorScalar, R: TensorScalar>(_ ctx: borrowing KernelContext, _ f: (A) -> R) {
+  let x = ctx.input(0)
+  let out = ctx.allocateOutput(0, dtype: R.dtype, shape: x.shape)
+  let px = x.unsafePointer(as: A.self), po = out.unsafeMutablePointer(as: R.self)
+  for i in 0..<x.scalarCount { po[i] = f(px[i]) }
+  ctx.setOutput(0, out)
+}
+
+/// The broadcast pattern when both input shapes are known at lowering and
+/// differ (equal shapes and scalars take the fast paths).
+func staticBroadcastPattern(_ b: KernelBuildContext) -> BroadcastPattern? {
+  guard let x = b.inputs[0].shape.concrete, let y = b.inputs[1].shape.concrete, x != y else { return nil }
+  return BroadcastPattern(x, y)
+}
+
+// MARK: - Kernel factories per function family
+
+extension BinaryArithmeticFunction {
+  /// The kernel for the node's dtype (`float32`, `float64`, `int32`, `int64`).
+  public static func kernel(_ b: KernelBuildContext) throws -> KernelFunction {
+    let p = staticBroadcastPattern(b)
+    func make<T: TensorSignedScalar>(_: T.Type) -> KernelFunction {
+      { ctx in try runBinary(ctx, p) { (x: T, y: T) -> T in apply(x, y) } }
+    }
+    switch b.inputs[0].dtype {
+    case .float32: return make(Float.self)
+    case .float64: return make(Double.self)
+    case .int32: return make(Int32.self)
+    case .int64: return make(Int64.self)
+    default: throw b.unsupported()
+    }
+  }
+}
+
+extension BinaryFloatFunction {
+  /// The kernel for the node's dtype (`float32`, `float64`).
+  public static func kernel(_ b: KernelBuildContext) throws -> KernelFunction {
+    let p = staticBroadcastPattern(b)
+    func make<T: TensorFloatScalar>(_: T.Type) -> KernelFunction {
+      { ctx in try runBinary(ctx, p) { (x: T, y: T) -> T in apply(x, y) } }
+    }
+    switch b.inputs[0].dtype {
+    case .float32: return make(Float.self)
+    case .float64: return make(Double.self)
+    default: throw b.unsupported()
+    }
+  }
+}
+
+extension ComparisonFunction {
+  /// The kernel for the node's dtype (every numeric dtype).
+  public static func kernel(_ b: KernelBuildContext) throws -> KernelFunction {
+    let p = staticBroadcastPattern(b)
+    func make<T: TensorNumericScalar>(_: T.Type) -> KernelFunction {
+      { ctx in try runBinary(ctx, p) { (x: T, y: T) -> Bool in apply(x, y) } }
+    }
+    switch b.inputs[0].dtype {
+    case .float32: return make(Float.self)
+    case .float64: return make(Double.self)
+    case .int32: return make(Int32.self)
+    case .int64: return make(Int64.self)
+    case .uint8: return make(UInt8.self)
+    case .bool: throw b.unsupported()
+    }
+  }
+}
+
+extension UnaryArithmeticFunction {
+  /// The kernel for the node's dtype (`float32`, `float64`, `int32`, `int64`).
+  public static func kernel(_ b: KernelBuildContext) throws -> KernelFunction {
+    func make<T: TensorSignedScalar>(_: T.Type) -> KernelFunction {
+      { ctx in runUnary(ctx) { (x: T) -> T in apply(x) } }
+    }
+    switch b.inputs[0].dtype {
+    case .float32: return make(Float.self)
+    case .float64: return make(Double.self)
+    case .int32: return make(Int32.self)
+    case .int64: return make(Int64.self)
+    default: throw b.unsupported()
+    }
+  }
+}
+
+extension UnaryFloatFunction {
+  /// The kernel for the node's dtype (`float32`, `float64`).
+  public static func kernel(_ b: KernelBuildContext) throws -> KernelFunction {
+    func make<T: TensorFloatScalar>(_: T.Type) -> KernelFunction {
+      { ctx in runUnary(ctx) { (x: T) -> T in apply(x) } }
+    }
+    switch b.inputs[0].dtype {
+    case .float32: return make(Float.self)
+    case .float64: return make(Double.self)
+    default: throw b.unsupported()
+    }
+  }
+}

@@ -1,0 +1,37 @@
+import Foundation
+
+/// Reference-counted, 64-byte-aligned raw storage behind a ``Tensor``.
+///
+/// Tensors share buffers freely (reshape is free) and copy on write. A buffer
+/// owned by a variable is *pinned*: kernels that update variables write into
+/// it in place (TensorFlow's ref semantics), so values that leave a session
+/// run are copied out of pinned buffers first.
+public final class TensorBuffer: @unchecked Sendable {
+  /// Start of the storage; aligned to ``alignment`` bytes.
+  public let data: UnsafeMutableRawPointer
+  /// Capacity in bytes.
+  public let byteCapacity: Int
+  /// Set when the buffer holds a variable's value.
+  public internal(set) var isPinned = false
+
+  /// Alignment of every buffer: one AVX-512 vector, one cache line.
+  public static let alignment = 64
+
+  /// Allocates `byteCount` bytes, uninitialized.
+  public init(byteCapacity: Int) {
+    // Allocating at least one vector keeps `data` valid for empty tensors.
+    let size = Swift.max(byteCapacity, TensorBuffer.alignment)
+    self.data = UnsafeMutableRawPointer.allocate(byteCount: size, alignment: TensorBuffer.alignment)
+    self.byteCapacity = byteCapacity
+  }
+
+  /// Allocates `byteCount` bytes set to zero.
+  public convenience init(zeroedByteCapacity byteCount: Int) {
+    self.init(byteCapacity: byteCount)
+    data.initializeMemory(as: UInt8.self, repeating: 0, count: byteCount)
+  }
+
+  deinit {
+    data.deallocate()
+  }
+}
