@@ -30,6 +30,15 @@ public final class Graph: @unchecked Sendable {
   private var scopeStack: [String] = []
   private var controlScopeStack: [[Int]] = []
   private var collectionTable: [String: [Int]] = [:]
+  private var graphSeed: Int?
+
+  /// The graph-level random seed (TensorFlow's `tf.compat.v1.set_random_seed`).
+  /// Random ops created while it is set derive their seeds from it and their
+  /// position in the graph, so a rebuilt graph draws the same numbers.
+  public var randomSeed: Int? {
+    get { locked { graphSeed } }
+    set { locked { graphSeed = newValue } }
+  }
 
   /// Creates an empty graph using the ops of `registry`.
   public init(registry: OpRegistry = .standard) {
