@@ -21,12 +21,9 @@ extension Tensor: CustomStringConvertible, CustomDebugStringConvertible {
     // The flat indices that will be printed, and their texts, so that every
     // column gets the width of the widest element (as numpy does).
     var texts: [Int: String] = [:]
-    var width = 0
     func collect(axis: Int, offset: Int, stride: Int) {
       if axis == rank {
-        let s = format(element: offset)
-        texts[offset] = s
-        width = Swift.max(width, s.count)
+        texts[offset] = format(element: offset)
         return
       }
       let n = shape[axis]
@@ -36,12 +33,30 @@ extension Tensor: CustomStringConvertible, CustomDebugStringConvertible {
       }
     }
     collect(axis: 0, offset: 0, stride: scalarCount)
+    // numpy aligns floats on the decimal point: integer parts padded on the
+    // left, fractions on the right ("1. ", "2.5"); others right-aligned.
+    let decimalAligned = dtype.isFloatingPoint && texts.values.allSatisfy { $0.contains(".") && !$0.contains("e") }
+    var intWidth = 0, fracWidth = 0, width = 0
+    for s in texts.values {
+      width = Swift.max(width, s.count)
+      if decimalAligned {
+        let dot = s.firstIndex(of: ".")!
+        intWidth = Swift.max(intWidth, s.distance(from: s.startIndex, to: dot))
+        fracWidth = Swift.max(fracWidth, s.distance(from: dot, to: s.endIndex) - 1)
+      }
+    }
+    for (k, s) in texts {
+      if decimalAligned {
+        let dot = s.firstIndex(of: ".")!
+        let i = s.distance(from: s.startIndex, to: dot), f = s.distance(from: dot, to: s.endIndex) - 1
+        texts[k] = String(repeating: " ", count: intWidth - i) + s + String(repeating: " ", count: fracWidth - f)
+      } else {
+        texts[k] = String(repeating: " ", count: width - s.count) + s
+      }
+    }
 
     func render(axis: Int, offset: Int, stride: Int, pad: Int) -> String {
-      if axis == rank {
-        let s = texts[offset] ?? ""
-        return String(repeating: " ", count: width - s.count) + s
-      }
+      if axis == rank { return texts[offset] ?? "" }
       let n = shape[axis]
       let inner = stride / Swift.max(n, 1)
       let isLast = axis == rank - 1

@@ -79,8 +79,9 @@ extension Tensor {
     }
     self.init(uninitialized: T.dtype, shape: shape)
     scalars.withUnsafeBufferPointer { src in
-      buffer.data.bindMemory(to: T.self, capacity: count)
-        .update(from: src.baseAddress!, count: count)
+      if let base = src.baseAddress {
+        buffer.data.bindMemory(to: T.self, capacity: count).initialize(from: base, count: count)
+      }
     }
   }
 
@@ -91,7 +92,7 @@ extension Tensor {
     scalars.withUnsafeBufferPointer { src in
       if let base = src.baseAddress {
         buffer.data.bindMemory(to: T.self, capacity: scalars.count)
-          .update(from: base, count: scalars.count)
+          .initialize(from: base, count: scalars.count)
       }
     }
   }
