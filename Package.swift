@@ -32,10 +32,15 @@ let package = Package(
       name: "TensorGraphTestSupport",
       dependencies: ["TensorGraph"]
     ),
+    .target(
+      name: "TensorGraphBench",
+      dependencies: ["TensorGraph", "COpenBLAS"]
+    ),
     .executableTarget(
       name: "tg",
       dependencies: [
         "TensorGraph",
+        "TensorGraphBench",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),

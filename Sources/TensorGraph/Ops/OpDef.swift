@@ -26,7 +26,7 @@ public typealias KernelFactory = @Sendable (KernelBuildContext) throws -> Kernel
 
 /// Runs one step of a node: reads inputs from the context and sets every
 /// output.
-public typealias KernelFunction = @Sendable (borrowing KernelContext) throws -> Void
+public typealias KernelFunction = @Sendable (KernelContext) throws -> Void
 
 /// Builds the gradient nodes of one node: given upstream gradients of its
 /// outputs, returns one gradient per data input (`nil`: none).

@@ -1,11 +1,5 @@
 import Foundation
 
-/// Options of a ``Session``.
-public struct SessionOptions: Sendable {
-  /// Creates options.
-  public init() {}
-}
-
 /// Runs a graph: holds variable state and a cache of lowered plans.
 ///
 /// `run` computes only what the fetches and targets need, reading fed
@@ -47,9 +41,17 @@ public final class Session: @unchecked Sendable {
   /// - Throws: ``TensorGraphError`` for a missing or mismatched feed, an
   ///   output from another graph, or a kernel failure.
   public func run(fetches: [Output], feeds: [Output: Tensor] = [:], targets: [Node] = []) throws -> [Tensor] {
+    try run(fetches: fetches, feeds: feeds, targets: targets, options: RunOptions()).outputs
+  }
+
+  /// Runs the graph with per-call options (tracing, check-numerics) and
+  /// returns the fetched values with what the run measured.
+  public func run(fetches: [Output], feeds: [Output: Tensor] = [:], targets: [Node] = [], options: RunOptions)
+    throws -> (outputs: [Tensor], metadata: RunMetadata)
+  {
     let feedList = feeds.sorted { ($0.key.nodeID, $0.key.index) < ($1.key.nodeID, $1.key.index) }
     let plan = try plan(fetches: fetches, feedRefs: feedList.map { $0.key.ref }, targets: targets)
-    return try execute(plan, feeds: feedList.map(\.value))
+    return try execute(plan, feeds: feedList.map(\.value), options: options)
   }
 
   /// Runs the graph and returns one fetched value.
@@ -145,6 +147,14 @@ public final class Session: @unchecked Sendable {
         position += count
       }
     }
+    // How many step inputs read each slot: a kernel may take over a value
+    // only when it is the value's one reader (and it is not fed or fetched).
+    var readers: [Int: Int] = [:]
+    for id in needed where nodes[id].op != "VariableV2" || isRead.contains(id) {
+      for ref in nodes[id].inputs { readers[slot(ref), default: 0] += 1 }
+    }
+    for ref in feedRefs { readers[slotOf[ref]!, default: 0] += 2 }
+    for f in fetches { readers[slot(f.ref), default: 0] += 2 }
     var table: [Int32] = []
     var steps: [PlanStep] = []
     steps.reserveCapacity(needed.count)
@@ -185,7 +195,9 @@ public final class Session: @unchecked Sendable {
       steps.append(
         PlanStep(
           node: node, kernel: kernel, inputOffset: inputOffset, inputCount: node.inputs.count,
-          outputOffset: outputOffset, outputCount: node.outputs.count, variables: variables))
+          outputOffset: outputOffset, outputCount: node.outputs.count, variables: variables,
+          consumable: node.inputs.map { (readers[slot($0)] ?? 0) == 1 && variables.allSatisfy { $0 == nil } },
+          isCheap: node.def.flags.contains(.cheap)))
     }
     return Plan(
       steps: steps, slotCount: slotCount, slotTable: table, feedSlots: feedRefs.map { slotOf[$0]! },
@@ -196,7 +208,9 @@ public final class Session: @unchecked Sendable {
 
   // MARK: - Executing
 
-  private func execute(_ plan: Plan, feeds: [Tensor]) throws -> [Tensor] {
+  private func execute(_ plan: Plan, feeds: [Tensor], options: RunOptions) throws
+    -> (outputs: [Tensor], metadata: RunMetadata)
+  {
     for (k, value) in feeds.enumerated() {
       let want = plan.feedTypes[k]
       guard value.dtype == want.dtype else {
@@ -209,29 +223,31 @@ public final class Session: @unchecked Sendable {
           "feed for '\(plan.feedNames[k])' has shape \(value.shape), which does not match \(want.shape)")
       }
     }
-    let values = UnsafeMutablePointer<Tensor?>.allocate(capacity: max(plan.slotCount, 1))
-    values.initialize(repeating: nil, count: plan.slotCount)
-    defer {
-      values.deinitialize(count: plan.slotCount)
-      values.deallocate()
-    }
-    for (k, value) in feeds.enumerated() { values[plan.feedSlots[k]] = value }
-    let table = plan.slotTable
-    for step in plan.steps {
-      let context = KernelContext(
-        values: values, inputSlots: table + step.inputOffset, outputSlots: table + step.outputOffset,
-        inputCount: step.inputCount, outputCount: step.outputCount, step: step)
-      do {
-        try step.kernel(context)
-      } catch var e as TensorGraphError {
-        if e.node == nil { (e.node, e.op, e.site) = (step.node.name, step.node.op, step.node.site) }
-        throw e
+    let frame = plan.frames.withLock { $0.popLast() } ?? RunFrame(plan: plan)
+    defer { plan.frames.withLock { $0.append(frame) } }
+    frame.options = options
+    frame.recycles = self.options.memoryPlanning
+    // Check-numerics reports input ranges after a node ran, so inputs must
+    // stay intact.
+    frame.reusesInputs = self.options.memoryPlanning && !options.checkNumerics
+    frame.threadLimit = max(1, min(self.options.threads ?? ComputePool.shared.threadCount, ComputePool.shared.threadCount))
+    let outputs = try frame.run(feeds: feeds)
+    var metadata = RunMetadata(
+      trace: nil, peakBytes: frame.peakBytes.load(ordering: .relaxed),
+      allocatedBytes: frame.allocatedBytes.load(ordering: .relaxed))
+    if options.trace, let records = frame.traceRecords {
+      var events: [RunTrace.Event] = []
+      for (s, step) in plan.steps.enumerated() where records[s].thread >= 0 {
+        let r = records[s]
+        events.append(
+          RunTrace.Event(
+            node: step.node.name, op: step.node.op, startNanoseconds: r.start, durationNanoseconds: r.duration,
+            thread: r.thread, outputBytes: r.bytes))
       }
+      events.sort { $0.startNanoseconds < $1.startNanoseconds }
+      metadata.trace = RunTrace(events: events)
     }
-    return plan.fetchSlots.map { slot in
-      let t = values[slot].unsafelyUnwrapped
-      return t.storage.isPinned ? t.copy() : t
-    }
+    return (outputs, metadata)
   }
 }
 

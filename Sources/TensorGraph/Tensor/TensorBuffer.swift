@@ -13,6 +13,8 @@ public final class TensorBuffer: @unchecked Sendable {
   public let byteCapacity: Int
   /// Set when the buffer holds a variable's value.
   public internal(set) var isPinned = false
+  /// Set once a session run has counted the buffer in its memory figures.
+  var isCounted = false
 
   /// Alignment of every buffer: one AVX-512 vector, one cache line.
   public static let alignment = 64

@@ -32,29 +32,43 @@ public protocol UnaryFloatFunction: SendableMetatype {
 
 // MARK: - Loops
 
+/// Elements per chunk when an elementwise loop is split across threads:
+/// large enough that the split's fixed cost (about a microsecond) is small
+/// next to the loop.
+@usableFromInline let elementwiseGrain = 32768
+
 /// Runs a broadcasting binary op: fast paths for equal shapes and a scalar
-/// operand, the collapsed-pattern loop otherwise.
+/// operand (split across threads when large, in place into a dying input
+/// when possible), the collapsed-pattern loop otherwise.
 @inlinable @inline(__always)
 func runBinary<A: TensorScalar, R: TensorScalar>(
-  _ ctx: borrowing KernelContext, _ staticPattern: BroadcastPattern?, _ f: (A, A) -> R
+  _ ctx: KernelContext, _ staticPattern: BroadcastPattern?, _ f: (A, A) -> R
 ) throws {
-  let a = ctx.input(0), b = ctx.input(1)
+  var a = ctx.consumeInput(0), b = ctx.consumeInput(1)
   let pa = a.unsafePointer(as: A.self), pb = b.unsafePointer(as: A.self)
   let out: Tensor
-  if a.shape == b.shape {
-    out = ctx.allocateOutput(0, dtype: R.dtype, shape: a.shape)
+  if a.shape == b.shape || (b.scalarCount == 1 && b.rank <= a.rank) {
+    out = ctx.reusing(&a, dtype: R.dtype, shape: a.shape)
+      ?? (a.shape == b.shape ? ctx.reusing(&b, dtype: R.dtype, shape: a.shape) : nil)
+      ?? ctx.allocateOutput(0, dtype: R.dtype, shape: a.shape)
     let po = out.unsafeMutablePointer(as: R.self)
-    for i in 0..<a.scalarCount { po[i] = f(pa[i], pb[i]) }
-  } else if b.scalarCount == 1 && b.rank <= a.rank {
-    out = ctx.allocateOutput(0, dtype: R.dtype, shape: a.shape)
-    let po = out.unsafeMutablePointer(as: R.self)
-    let y = pb[0]
-    for i in 0..<a.scalarCount { po[i] = f(pa[i], y) }
+    if a.shape == b.shape {
+      ctx.forEachChunk(count: a.scalarCount, grain: elementwiseGrain) { r in
+        for i in r { po[i] = f(pa[i], pb[i]) }
+      }
+    } else {
+      let y = pb[0]
+      ctx.forEachChunk(count: a.scalarCount, grain: elementwiseGrain) { r in
+        for i in r { po[i] = f(pa[i], y) }
+      }
+    }
   } else if a.scalarCount == 1 && a.rank <= b.rank {
-    out = ctx.allocateOutput(0, dtype: R.dtype, shape: b.shape)
+    out = ctx.reusing(&b, dtype: R.dtype, shape: b.shape) ?? ctx.allocateOutput(0, dtype: R.dtype, shape: b.shape)
     let po = out.unsafeMutablePointer(as: R.self)
     let x = pa[0]
-    for i in 0..<b.scalarCount { po[i] = f(x, pb[i]) }
+    ctx.forEachChunk(count: b.scalarCount, grain: elementwiseGrain) { r in
+      for i in r { po[i] = f(x, pb[i]) }
+    }
   } else {
     let pattern: BroadcastPattern
     if let staticPattern {
@@ -67,17 +81,19 @@ func runBinary<A: TensorScalar, R: TensorScalar>(
     out = ctx.allocateOutput(0, dtype: R.dtype, shape: pattern.outputShape)
     broadcastApply(pattern, pa, pb, out.unsafeMutablePointer(as: R.self), f)
   }
-  ctx.setOutput(0, out)
+  withExtendedLifetime((a, b)) { ctx.setOutput(0, out) }
 }
 
-/// Runs a unary op into a new tensor of the same shape.
+/// Runs a unary op, in place into its input when that dies here.
 @inlinable @inline(__always)
-func runUnary<A: TensorScalar, R: TensorScalar>(_ ctx: borrowing KernelContext, _ f: (A) -> R) {
-  let x = ctx.input(0)
-  let out = ctx.allocateOutput(0, dtype: R.dtype, shape: x.shape)
+func runUnary<A: TensorScalar, R: TensorScalar>(_ ctx: KernelContext, _ f: (A) -> R) {
+  var x = ctx.consumeInput(0)
+  let out = ctx.allocateOutput(0, dtype: R.dtype, shape: x.shape, reusing: &x)
   let px = x.unsafePointer(as: A.self), po = out.unsafeMutablePointer(as: R.self)
-  for i in 0..<x.scalarCount { po[i] = f(px[i]) }
-  ctx.setOutput(0, out)
+  ctx.forEachChunk(count: x.scalarCount, grain: elementwiseGrain) { r in
+    for i in r { po[i] = f(px[i]) }
+  }
+  withExtendedLifetime(x) { ctx.setOutput(0, out) }
 }
 
 /// The broadcast pattern when both input shapes are known at lowering and

@@ -1,0 +1,45 @@
+import ArgumentParser
+import Foundation
+import TensorGraph
+import TensorGraphBench
+
+/// `tg bench`: the benchmark harness.
+struct Bench: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Run benchmarks (build with -c release) and print min/median/max per case.",
+    discussion: "Case names are matched as substrings: `tg bench overhead matmul/node`.")
+
+  @Argument(help: "Substrings selecting cases (default: all).")
+  var cases: [String] = []
+
+  @Option(help: "Threads per run (default: every core, or TENSORGRAPH_NUM_THREADS).")
+  var threads: Int?
+
+  @Option(help: "Least seconds of timed runs per case.")
+  var seconds: Double = 0.5
+
+  @Flag(help: "List the cases and exit.")
+  var list = false
+
+  func run() throws {
+    let all = RuntimeBenchmarks.all(threads: threads)
+    let selected = cases.isEmpty ? all : all.filter { c in cases.contains { c.name.contains($0) } }
+    if list {
+      for c in all { print(c.name) }
+      return
+    }
+    guard !selected.isEmpty else {
+      throw ValidationError("no case matches \(cases); `tg bench --list` shows them")
+    }
+    #if DEBUG
+      FileHandle.standardError.write(Data("warning: debug build; benchmark with `swift run -c release tg bench`\n".utf8))
+    #endif
+    let runner = BenchmarkRunner(minSeconds: seconds)
+    var results: [BenchmarkResult] = []
+    for (i, c) in selected.enumerated() {
+      FileHandle.standardError.write(Data("[\(i + 1)/\(selected.count)] \(c.name)…\n".utf8))
+      results.append(try runner.run(c))
+    }
+    print(benchmarkTable(results))
+  }
+}
