@@ -14,15 +14,19 @@ extension StandardOps {
         throw c.error(
           "'t' and 'e' must have the same shape, but 't' has shape \(c.shape(1)) and 'e' has \(c.shape(2))")
       }
-      guard let condRank = cond.rank, let dims = data.dims, condRank > 0 else { return [data] }
-      if condRank == 1 && !dims.isEmpty {
-        // A vector selects rows (or elements, when t is a vector too).
-        guard let first = dims[0].merged(with: cond[0]) else {
-          throw c.error(
-            "a vector 'condition' must have one element per row of 't', but 'condition' has shape \(cond) and 't' has shape \(data)"
-          )
+      guard let condRank = cond.rank, condRank > 0 else { return [data] }
+      if condRank == 1 {
+        // A vector selects rows of t (elements, when t is a vector too); a
+        // scalar t does not fit, and t of unknown rank may be either.
+        guard let dims = data.dims else { return [data] }
+        if !dims.isEmpty {
+          guard let first = dims[0].merged(with: cond[0]) else {
+            throw c.error(
+              "a vector 'condition' must have one element per row of 't', but 'condition' has shape \(cond) and 't' has shape \(data)"
+            )
+          }
+          return [PartialShape(dims: [first] + dims.dropFirst())]
         }
-        return [PartialShape(dims: [first] + dims.dropFirst())]
       }
       guard let merged = data.merged(with: cond) else {
         throw c.error(

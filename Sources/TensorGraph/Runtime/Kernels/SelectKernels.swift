@@ -21,9 +21,9 @@ let selectKernel: KernelFactory = { b in
       let pt = t.unsafePointer(as: T.self), pe = e.unsafePointer(as: T.self)
       let out = ctx.allocateOutput(0, dtype: T.dtype, shape: t.shape)
       let po = out.unsafeMutablePointer(as: T.self)
-      if cond.rank == 1 && t.rank != 1 {
+      if cond.rank == 1 && t.rank > 1 {
         // One condition per row (first-dimension slice) of t and e.
-        guard t.rank >= 1, t.shape[0] == cond.shape[0] else {
+        guard t.shape[0] == cond.shape[0] else {
           throw ctx.error(
             .shapeMismatch,
             "a vector 'condition' must have one element per row of 't', but 'condition' has shape \(cond.shape) and 't' has shape \(t.shape)"
