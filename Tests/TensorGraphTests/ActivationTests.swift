@@ -9,9 +9,9 @@ import TensorGraphTestSupport
   static let floatCases: [Case] = [
     Case(op: "Relu", build: { try $0.relu($1) }, reference: { Swift.max($0, 0) }, domain: -8...8),
     Case(op: "Relu6", build: { try $0.relu6($1) }, reference: { Swift.min(Swift.max($0, 0), 6) }, domain: -8...8),
-    Case(op: "Elu", build: { try $0.elu($1) }, reference: { $0 < 0 ? Foundation.exp($0) - 1 : $0 }, domain: -8...8),
+    Case(op: "Elu", build: { try $0.elu($1) }, reference: { $0 < 0 ? Foundation.expm1($0) : $0 }, domain: -8...8),
     Case(
-      op: "Softplus", build: { try $0.softplus($1) }, reference: { Foundation.log(1 + Foundation.exp($0)) },
+      op: "Softplus", build: { try $0.softplus($1) }, reference: { Foundation.log1p(Foundation.exp($0)) },
       domain: -20...20),
     Case(
       op: "Sigmoid", build: { try $0.sigmoid($1) }, reference: { 1 / (1 + Foundation.exp(-$0)) }, domain: -20...20),
@@ -68,6 +68,24 @@ import TensorGraphTestSupport
     let x = MathFixtures.stored([-t - 0.01, -t + 0.01, t - 0.01, t + 0.01, -1e-3, 1e-3, 0], dtype)
     let y = try MathFixtures.apply({ try $0.softplus($1) }, to: MathFixtures.tensor(x, [7], dtype))
     expectClose(y, x.map { Foundation.log1p(Foundation.exp($0)) }, tolerance: MathFixtures.tolerance(dtype))
+  }
+
+  /// 4001 points over [-20, 20] and 2001 over [-1e-3, 1e-3], checked for
+  /// relative error (tiny outputs included): about 8 float32 ulps (Softplus
+  /// reaches 7 at TensorFlow's formula switch), a few float64 ulps.
+  @Test(arguments: floatCases.dropFirst(2), [DType.float32, .float64])
+  func transcendentalActivationsStayWithinAFewUlpsAcrossTheirRange(_ c: Case, dtype: DType) throws {
+    let wide = (0...4000).map { -20 + Double($0) / 100 }, narrow = (0...2000).map { -1e-3 + Double($0) * 1e-6 }
+    let x = MathFixtures.stored(wide + narrow, dtype)
+    let y = try MathFixtures.apply(c.build, to: MathFixtures.tensor(x, [x.count], dtype)).doubles()
+    let tolerance = dtype == .float32 ? 1e-6 : 4e-15
+    var worst = (error: 0.0, x: 0.0)
+    for (xi, yi) in zip(x, y) {
+      let want = c.reference(xi)
+      let error = Swift.abs(yi - want) / Swift.max(Swift.abs(want), dtype == .float32 ? 1e-38 : 1e-300)
+      if error > worst.error { worst = (error, xi) }
+    }
+    #expect(worst.error <= tolerance, "\(c.op) \(dtype): relative error \(worst.error) at x = \(worst.x)")
   }
 
   @Test(arguments: [DType.float32, .float64])

@@ -102,6 +102,18 @@ import TensorGraphTestSupport
     #expect(big.doubles() == [.infinity, 0])
   }
 
+  @Test func sqrtIsCorrectlyRoundedAndRsqrtClose() throws {
+    var rng = TestRandom(seed: 12)
+    let x = rng.uniform(1000, in: 0...1e6).map { Double(Float($0)) }
+    let sqrt = try MathFixtures.apply({ try $0.sqrt($1) }, to: Tensor.f32(x, [1000])).scalars(as: Float.self)
+    // Rounding √x from double to float is exact rounding of √x (53 ≥ 2·24 + 2).
+    #expect(sqrt == x.map { Float(Foundation.sqrt($0)) })
+    let sqrt64 = try MathFixtures.apply({ try $0.sqrt($1) }, to: Tensor.f64(x, [1000])).scalars(as: Double.self)
+    #expect(sqrt64 == x.map { Foundation.sqrt($0) })
+    let rsqrt = try MathFixtures.apply({ try $0.rsqrt($1) }, to: Tensor.f32(x, [1000]))
+    expectClose(rsqrt, x.map { 1 / Foundation.sqrt($0) }, tolerance: 2e-7)
+  }
+
   @Test(arguments: [DType.float32, .float64])
   func compositionsSatisfyIdentities(dtype: DType) throws {
     var rng = TestRandom(seed: 7)

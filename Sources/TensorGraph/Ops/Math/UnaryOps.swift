@@ -143,9 +143,9 @@ extension Graph {
 
 // MARK: - Sqrt
 
-/// `√x` (IEEE: NaN for negative `x`).
+/// `√x` (IEEE: `√-0 = -0`, NaN for negative `x`).
 public enum SqrtFunction: UnaryFloatFunction {
-  @inlinable public static func apply<T: TensorFloatScalar>(_ x: T) -> T { x.squareRoot() }
+  @inlinable public static func apply<T: TensorFloatScalar>(_ x: T) -> T { ieeeSquareRoot(x) }
 }
 
 extension StandardOps {
@@ -165,7 +165,7 @@ extension Graph {
 
 /// `1 / √x` (`+inf` at 0).
 public enum RsqrtFunction: UnaryFloatFunction {
-  @inlinable public static func apply<T: TensorFloatScalar>(_ x: T) -> T { 1 / x.squareRoot() }
+  @inlinable public static func apply<T: TensorFloatScalar>(_ x: T) -> T { 1 / ieeeSquareRoot(x) }
 }
 
 extension StandardOps {

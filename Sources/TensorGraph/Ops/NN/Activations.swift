@@ -50,9 +50,9 @@ extension Graph {
 
 // MARK: - Elu
 
-/// `x` for `x ≥ 0`, `eˣ - 1` below (via `expm1`, accurate near 0).
+/// `x` for `x ≥ 0`, `eˣ - 1` below (accurate near 0).
 public enum EluFunction: UnaryFloatFunction {
-  @inlinable public static func apply<T: TensorFloatScalar>(_ x: T) -> T { x < 0 ? T.expMinusOne(x) : x }
+  @inlinable public static func apply<T: TensorFloatScalar>(_ x: T) -> T { x < 0 ? accurateExpMinusOne(x) : x }
 }
 
 extension StandardOps {
@@ -84,7 +84,7 @@ public enum SoftplusFunction: UnaryFloatFunction {
     let threshold = -T(T.significandBitCount) * 0.693_147_180_559_945_3 + 2
     if x > -threshold { return x }
     if x < threshold { return T.exp(x) }
-    return T.log(onePlus: T.exp(x))
+    return accurateLogOnePlus(T.exp(x))
   }
 }
 
@@ -133,9 +133,9 @@ extension Graph {
 
 // MARK: - Tanh
 
-/// The hyperbolic tangent.
+/// The hyperbolic tangent, through one exponential (see `tanhThroughExp`).
 public enum TanhFunction: UnaryFloatFunction {
-  @inlinable public static func apply<T: TensorFloatScalar>(_ x: T) -> T { T.tanh(x) }
+  @inlinable public static func apply<T: TensorFloatScalar>(_ x: T) -> T { tanhThroughExp(x) }
 }
 
 extension StandardOps {
