@@ -14,6 +14,16 @@ public enum StandardOps {
       addV2, sub, mul, realDiv, maximum, minimum, squaredDifference, pow,
       // MARK: Matrix
       matMul, batchMatMulV2,
+      // MARK: Unary elementwise
+      neg, absOp, square, sign, expOp, logOp, sqrtOp, rsqrt, reciprocal,
+      // MARK: Activations
+      relu, relu6, elu, softplus, sigmoid, tanhOp,
+      // MARK: Comparisons and logical
+      equal, notEqual, less, lessEqual, greater, greaterEqual, logicalNot, logicalAnd, logicalOr,
+      // MARK: Select and Cast
+      select, selectV2, cast,
+      // MARK: Neural network
+      biasAdd, softmax, logSoftmax, softmaxCrossEntropyWithLogits, sparseSoftmaxCrossEntropyWithLogits,
     ]
   }
 }
