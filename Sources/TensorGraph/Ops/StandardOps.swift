@@ -11,7 +11,7 @@ public enum StandardOps {
       // MARK: State
       variableV2, assign, assignAdd, assignSub,
       // MARK: Binary elementwise
-      addV2, sub, mul, realDiv, maximum, minimum, squaredDifference, pow,
+      addV2, sub, mul, realDiv, maximum, minimum, squaredDifference, powOp,
       // MARK: Matrix
       matMul, batchMatMulV2,
       // MARK: Unary elementwise

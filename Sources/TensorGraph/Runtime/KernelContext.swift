@@ -117,6 +117,18 @@ public struct KernelContext {
     }
   }
 
+  /// Runs `body` with `count` elements of uninitialized scratch memory of
+  /// type `T` (im2col buffers, partial sums). The memory comes from the
+  /// plan's recycled buffers and returns there afterwards.
+  @inline(__always)
+  public func withTemporary<T: TensorScalar, R>(
+    _ type: T.Type, count: Int, _ body: (UnsafeMutablePointer<T>) throws -> R
+  ) rethrows -> R {
+    let buffer = frame.plan.buffers.take(count * MemoryLayout<T>.stride)
+    defer { frame.plan.buffers.put(buffer) }
+    return try body(buffer.data.bindMemory(to: T.self, capacity: count))
+  }
+
   /// The variable behind reference input `i` (a `Ref(T)` argument).
   public func variable(_ i: Int) -> VariableState {
     guard let v = step.variables[i] else {

@@ -189,7 +189,7 @@ public enum PowFunction: BinaryFloatFunction {
 }
 
 extension StandardOps {
-  static let pow = binaryOp(
+  static let powOp = binaryOp(
     "Pow", types: "{float32, float64}", summary: "Returns x ** y elementwise, with broadcasting.",
     kernel: PowFunction.kernel)
 }
