@@ -31,6 +31,7 @@ public final class Graph: @unchecked Sendable {
   private var controlScopeStack: [[Int]] = []
   private var collectionTable: [String: [Int]] = [:]
   private var graphSeed: Int?
+  private var siteOverride: SourceLocation?
 
   /// The graph-level random seed (TensorFlow's `tf.compat.v1.set_random_seed`).
   /// Random ops created while it is set derive their seeds from it and their
@@ -195,6 +196,19 @@ public final class Graph: @unchecked Sendable {
     return try body()
   }
 
+  /// Runs `body` so that every node it adds records `site` as its creation
+  /// site, whatever its builder says: nodes that library code adds on the
+  /// user's behalf (gradients, optimizer updates) point at the user's call.
+  public func withSourceLocation<R>(_ site: SourceLocation, _ body: () throws -> R) rethrows -> R {
+    let saved: SourceLocation? = locked {
+      let s = siteOverride
+      if s == nil { siteOverride = site }
+      return s
+    }
+    defer { locked { siteOverride = saved } }
+    return try body()
+  }
+
   /// Runs `body` so that every node it adds has `nodes` as control inputs
   /// (TensorFlow's `tf.control_dependencies`).
   public func withControlDependencies<R>(_ nodes: [Node], _ body: () throws -> R) rethrows -> R {
@@ -285,6 +299,7 @@ public final class Graph: @unchecked Sendable {
     site: SourceLocation? = nil
   ) throws -> Node {
     try locked {
+      let site = siteOverride ?? site
       let fullName: String
       var scopedBase: String?
       if exactName, let name {

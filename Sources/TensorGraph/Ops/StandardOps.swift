@@ -14,6 +14,8 @@ public enum StandardOps {
       addV2, sub, mul, realDiv, maximum, minimum, squaredDifference, powOp,
       // MARK: Matrix
       matMul, batchMatMulV2,
+      // MARK: Gradient support
+      broadcastGradientArgs,
       // MARK: Unary elementwise
       neg, absOp, square, sign, expOp, logOp, sqrtOp, rsqrt, reciprocal,
       // MARK: Activations

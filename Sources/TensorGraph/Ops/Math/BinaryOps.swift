@@ -26,7 +26,11 @@ public enum AddFunction: BinaryArithmeticFunction {
 extension StandardOps {
   static let addV2 = binaryOp(
     "AddV2", flags: .commutative, summary: "Returns x + y elementwise, with broadcasting.",
-    kernel: AddFunction.kernel)
+    kernel: AddFunction.kernel,
+    gradient: .function { c in
+      // d(x + y) = dx + dy
+      [try c.unbroadcast(c.grad, to: c.input(0)), try c.unbroadcast(c.grad, to: c.input(1))]
+    })
 }
 
 extension Graph {
@@ -47,7 +51,11 @@ public enum SubFunction: BinaryArithmeticFunction {
 
 extension StandardOps {
   static let sub = binaryOp(
-    "Sub", summary: "Returns x - y elementwise, with broadcasting.", kernel: SubFunction.kernel)
+    "Sub", summary: "Returns x - y elementwise, with broadcasting.", kernel: SubFunction.kernel,
+    gradient: .function { c in
+      // d(x - y) = dx - dy
+      [try c.unbroadcast(c.grad, to: c.input(0)), try c.unbroadcast(try c.graph.negate(c.grad), to: c.input(1))]
+    })
 }
 
 extension Graph {
@@ -69,7 +77,15 @@ public enum MulFunction: BinaryArithmeticFunction {
 extension StandardOps {
   static let mul = binaryOp(
     "Mul", flags: .commutative, summary: "Returns x * y elementwise, with broadcasting.",
-    kernel: MulFunction.kernel)
+    kernel: MulFunction.kernel,
+    gradient: .function { c in
+      // d(x·y) = y·dx + x·dy
+      let g = c.graph
+      return [
+        try c.unbroadcast(try g.multiply(c.grad, c.input(1)), to: c.input(0)),
+        try c.unbroadcast(try g.multiply(c.input(0), c.grad), to: c.input(1)),
+      ]
+    })
 }
 
 extension Graph {
@@ -91,7 +107,15 @@ public enum RealDivFunction: BinaryFloatFunction {
 extension StandardOps {
   static let realDiv = binaryOp(
     "RealDiv", types: "{float32, float64}", summary: "Returns x / y elementwise for floats, with broadcasting.",
-    kernel: RealDivFunction.kernel)
+    kernel: RealDivFunction.kernel,
+    gradient: .function { c in
+      // d(x/y) = dx/y - x/y² dy
+      let g = c.graph, x = c.input(0), y = c.input(1)
+      return [
+        try c.unbroadcast(try g.divide(c.grad, y), to: x),
+        try c.unbroadcast(try g.multiply(c.grad, try g.divide(try g.divide(try g.negate(x), y), y)), to: y),
+      ]
+    })
 }
 
 extension Graph {
@@ -117,7 +141,8 @@ public enum MaximumFunction: BinaryArithmeticFunction {
 extension StandardOps {
   static let maximum = binaryOp(
     "Maximum", flags: .commutative, summary: "Returns max(x, y) elementwise, with broadcasting.",
-    kernel: MaximumFunction.kernel)
+    kernel: MaximumFunction.kernel,
+    gradient: .function { c in try maximumMinimumGradient(c, xWins: { try c.graph.greaterEqual($0, $1) }) })
 }
 
 extension Graph {
@@ -143,7 +168,8 @@ public enum MinimumFunction: BinaryArithmeticFunction {
 extension StandardOps {
   static let minimum = binaryOp(
     "Minimum", flags: .commutative, summary: "Returns min(x, y) elementwise, with broadcasting.",
-    kernel: MinimumFunction.kernel)
+    kernel: MinimumFunction.kernel,
+    gradient: .function { c in try maximumMinimumGradient(c, xWins: { try c.graph.lessEqual($0, $1) }) })
 }
 
 extension Graph {
@@ -168,7 +194,14 @@ public enum SquaredDifferenceFunction: BinaryArithmeticFunction {
 extension StandardOps {
   static let squaredDifference = binaryOp(
     "SquaredDifference", flags: .commutative, summary: "Returns (x - y)² elementwise, with broadcasting.",
-    kernel: SquaredDifferenceFunction.kernel)
+    kernel: SquaredDifferenceFunction.kernel,
+    gradient: .function { c in
+      // d(x - y)² = 2(x - y)(dx - dy)
+      let g = c.graph, x = c.input(0), y = c.input(1)
+      let two = try g.constant(2, dtype: x.dtype)
+      let gx = try g.multiply(try g.multiply(two, c.grad), try g.subtract(x, y))
+      return [try c.unbroadcast(gx, to: x), try c.unbroadcast(try g.negate(gx), to: y)]
+    })
 }
 
 extension Graph {
@@ -191,7 +224,18 @@ public enum PowFunction: BinaryFloatFunction {
 extension StandardOps {
   static let powOp = binaryOp(
     "Pow", types: "{float32, float64}", summary: "Returns x ** y elementwise, with broadcasting.",
-    kernel: PowFunction.kernel)
+    kernel: PowFunction.kernel,
+    gradient: .function { c in
+      // d(x^y) = y·x^(y-1) dx + x^y·log(x) dy, with log(x) taken as 0 where
+      // x ≤ 0 (TensorFlow's convention).
+      let g = c.graph, x = c.input(0), y = c.input(1), z = c.output(0)
+      let one = try g.constant(1, dtype: x.dtype)
+      let gx = try g.multiply(c.grad, try g.multiply(y, try g.pow(x, try g.subtract(y, one))))
+      let positive = try g.greater(x, try g.zerosLike(x))
+      let logX = try g.selectV2(positive, try g.log(try g.selectV2(positive, x, try g.onesLike(x))), try g.zerosLike(x))
+      let gy = try g.multiply(c.grad, try g.multiply(z, logX))
+      return [try c.unbroadcast(gx, to: x), try c.unbroadcast(gy, to: y)]
+    })
 }
 
 extension Graph {
@@ -201,4 +245,20 @@ extension Graph {
   {
     try build("Pow", [x, y], name: name, file: file, line: line)
   }
+}
+
+// MARK: - Gradient helpers
+
+/// Maximum/Minimum: the gradient goes to x where `xWins(x, y)`, to y
+/// elsewhere (ties go to x, as TensorFlow).
+private func maximumMinimumGradient(
+  _ c: GradientContext, xWins: (Output, Output) throws -> Output
+) throws -> [Output?] {
+  let g = c.graph, x = c.input(0), y = c.input(1)
+  let mask = try xWins(x, y)
+  let zeros = try g.zerosLike(c.grad)
+  return [
+    try c.unbroadcast(try g.selectV2(mask, c.grad, zeros), to: x),
+    try c.unbroadcast(try g.selectV2(mask, zeros, c.grad), to: y),
+  ]
 }

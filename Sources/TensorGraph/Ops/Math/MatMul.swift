@@ -24,6 +24,23 @@ extension StandardOps {
       return [[m, n]]
     },
     kernel: matMulKernel,
+    gradient: .function { c in
+      // C = op(A)·op(B): dA = dC·op(B)ᵀ, dB = op(A)ᵀ·dC, with the transposes
+      // folded into MatMul's flags (TensorFlow's _MatMulGrad).
+      let g = c.graph, a = c.input(0), b = c.input(1), d = c.grad
+      switch (c.bool("transpose_a"), c.bool("transpose_b")) {
+      case (false, false):
+        return [try g.matMul(d, b, transposeB: true), try g.matMul(a, d, transposeA: true)]
+      case (false, true):
+        return [try g.matMul(d, b), try g.matMul(d, a, transposeA: true)]
+      case (true, false):
+        return [try g.matMul(b, d, transposeB: true), try g.matMul(a, d)]
+      case (true, true):
+        return [
+          try g.matMul(b, d, transposeA: true, transposeB: true), try g.matMul(d, a, transposeA: true, transposeB: true),
+        ]
+      }
+    },
     cost: { c in
       let a = c.inputs[0].shape, out = c.outputs[0].shape
       let k = c.bool("transpose_a") ? a[0] : a[1]
@@ -72,6 +89,26 @@ extension StandardOps {
       return [PartialShape(dims: batch.dims! + [m, n])]
     },
     kernel: batchMatMulKernel,
+    gradient: .function { c in
+      // As MatMul per batch entry; then sum over broadcast batch dimensions.
+      let g = c.graph, x = c.input(0), y = c.input(1), d = c.grad
+      let gx: Output, gy: Output
+      switch (c.bool("adj_x"), c.bool("adj_y")) {
+      case (false, false):
+        gx = try g.batchMatMul(d, y, adjY: true)
+        gy = try g.batchMatMul(x, d, adjX: true)
+      case (false, true):
+        gx = try g.batchMatMul(d, y)
+        gy = try g.batchMatMul(d, x, adjX: true)
+      case (true, false):
+        gx = try g.batchMatMul(y, d, adjY: true)
+        gy = try g.batchMatMul(x, d)
+      case (true, true):
+        gx = try g.batchMatMul(y, d, adjX: true, adjY: true)
+        gy = try g.batchMatMul(d, x, adjX: true, adjY: true)
+      }
+      return [try c.unbroadcast(gx, to: x), try c.unbroadcast(gy, to: y)]
+    },
     cost: { c in
       let x = c.inputs[0].shape, out = c.outputs[0].shape
       let k = c.bool("adj_x") ? x[x.count - 2] : x[x.count - 1]
