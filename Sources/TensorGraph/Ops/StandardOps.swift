@@ -14,6 +14,10 @@ public enum StandardOps {
       addV2, sub, mul, realDiv, maximum, minimum, squaredDifference, pow,
       // MARK: Matrix
       matMul, batchMatMulV2,
+      // MARK: Shapes and arrays
+      reshape, transpose, concatV2, pack, slice, tile, broadcastTo, fill, zerosLike, onesLike, shape, oneHot,
+      // MARK: Sums and reductions
+      addN,
     ]
   }
 }
