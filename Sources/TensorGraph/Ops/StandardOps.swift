@@ -17,7 +17,9 @@ public enum StandardOps {
       // MARK: Shapes and arrays
       reshape, transpose, concatV2, pack, slice, tile, broadcastTo, fill, zerosLike, onesLike, shape, oneHot,
       // MARK: Sums and reductions
-      addN,
+      addN, sum, mean, maxReduction, minReduction, prod, argMax,
+      // MARK: Random
+      randomUniform, randomStandardNormal, truncatedNormal,
     ]
   }
 }
