@@ -42,6 +42,16 @@ extension ShapeContext {
     return inputAsShape(i)
   }
 
+  /// Throws unless the list attribute `N` is at least `minimum`. (Specs
+  /// like `"N: int >= 2"` cannot be used yet: the attribute parser splits
+  /// them at the `=` of `>=`.)
+  func requireListLength(atLeast minimum: Int, _ label: String) throws {
+    let n = int("N")
+    if n < minimum {
+      throw invalid("\(op) needs at least \(minimum) value(s) in '\(label)' but got \(n)")
+    }
+  }
+
   /// Throws unless input `i` (called `label`) has rank at most `maxRank`.
   func requireRank(_ i: Int, atMost maxRank: Int, _ label: String) throws {
     if let r = shape(i).rank, r > maxRank {

@@ -6,9 +6,10 @@
 extension StandardOps {
   static let concatV2 = OpDef(
     "ConcatV2", inputs: ["values: N * T", "axis: Tidx"], outputs: ["output: T"],
-    attrs: ["N: int >= 2", "T: type", "Tidx: {int32, int64} = int32"],
+    attrs: ["N: int", "T: type", "Tidx: {int32, int64} = int32"],
     summary: "Concatenates tensors along one dimension; the others must match.",
     shape: { c in
+      try c.requireListLength(atLeast: 2, "values")
       let n = c.inputs.count - 1
       try c.requireRank(n, atMost: 0, "axis")
       var rank: Int?
@@ -85,9 +86,10 @@ extension Graph {
 
 extension StandardOps {
   static let pack = OpDef(
-    "Pack", inputs: ["values: N * T"], outputs: ["output: T"], attrs: ["N: int >= 1", "T: type", "axis: int = 0"],
+    "Pack", inputs: ["values: N * T"], outputs: ["output: T"], attrs: ["N: int", "T: type", "axis: int = 0"],
     summary: "Stacks N tensors of one shape into a tensor with a new dimension of size N at axis.",
     shape: { c in
+      try c.requireListLength(atLeast: 1, "values")
       let n = c.inputs.count
       var merged = PartialShape.unknown
       for i in 0..<n {

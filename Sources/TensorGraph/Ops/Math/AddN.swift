@@ -5,9 +5,10 @@
 extension StandardOps {
   static let addN = OpDef(
     "AddN", inputs: ["inputs: N * T"], outputs: ["sum: T"],
-    attrs: ["N: int >= 1", "T: {float32, float64, int32, int64, uint8}"],
+    attrs: ["N: int", "T: {float32, float64, int32, int64, uint8}"],
     summary: "Adds all inputs elementwise; they must have the same shape (no broadcasting).",
     shape: { c in
+      try c.requireListLength(atLeast: 1, "inputs")
       var merged = PartialShape.unknown
       for i in 0..<c.inputs.count {
         guard let m = merged.merged(with: c.shape(i)) else {
