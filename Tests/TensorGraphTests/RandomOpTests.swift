@@ -227,3 +227,21 @@ func moments(_ x: [Double]) -> (mean: Double, variance: Double) {
     }
   }
 }
+
+@Suite struct PhiloxBulkTests {
+  @Test(arguments: [0, 1, 3, 4, 7, 64, 65])
+  func fillMatchesNext(_ blocks: Int) {
+    // Start just below a 64-bit carry so the bulk path crosses it.
+    var scalar = Philox4x32(counter: SIMD4(.max - 2, .max, 9, 0), key: SIMD2(0xDEAD_BEEF, 0x1234_5678))
+    var bulk = scalar
+    var words = [UInt32](repeating: 0, count: 4 * blocks)
+    words.withUnsafeMutableBufferPointer { bulk.fill($0.baseAddress!, blocks: blocks) }
+    var expected: [UInt32] = []
+    for _ in 0..<blocks {
+      let b = scalar.next()
+      expected += [b[0], b[1], b[2], b[3]]
+    }
+    #expect(words == expected)
+    #expect(bulk == scalar)
+  }
+}

@@ -95,31 +95,37 @@ struct SingleWords {
 
 // MARK: - Distributions per dtype
 
-/// The float types the random ops produce, with TensorFlow's group layout.
+/// The float types the random ops produce, with TensorFlow's group layout:
+/// one Philox block (16 bytes) becomes one group of samples occupying the
+/// same 16 bytes, so blocks are generated straight into the output and
+/// converted in place.
 protocol PhiloxSampled: TensorFloatScalar {
   /// Samples per Philox block (4 floats, 2 doubles): one output group.
   static var groupSize: Int { get }
-  /// Writes the first `n` (≤ groupSize) uniform samples in [0, 1) of one block.
-  static func uniforms(_ b: SIMD4<UInt32>, _ out: UnsafeMutablePointer<Self>, _ n: Int)
-  /// Writes the first `n` (≤ groupSize) standard normal samples of one block.
-  static func normals(_ b: SIMD4<UInt32>, _ out: UnsafeMutablePointer<Self>, _ n: Int)
+  /// Turns `groups` blocks of raw words stored at `p` into uniform samples
+  /// in [0, 1), in place.
+  static func uniformsInPlace(_ p: UnsafeMutablePointer<Self>, groups: Int)
+  /// Turns `groups` blocks of raw words stored at `p` into standard normal
+  /// samples, in place.
+  static func normalsInPlace(_ p: UnsafeMutablePointer<Self>, groups: Int)
   /// Two standard normal samples from single words.
   static func normalPair(_ words: inout SingleWords) -> (Self, Self)
 }
 
 extension Float: PhiloxSampled {
   static var groupSize: Int { 4 }
-  @inline(__always) static func uniforms(_ b: SIMD4<UInt32>, _ out: UnsafeMutablePointer<Float>, _ n: Int) {
-    for k in 0..<n { out[k] = uniformFloat(b[k]) }
+  static func uniformsInPlace(_ p: UnsafeMutablePointer<Float>, groups: Int) {
+    let w = UnsafeMutableRawPointer(p).assumingMemoryBound(to: UInt32.self)
+    for i in 0..<(4 * groups) { w[i] = ((127 << 23) | (w[i] & 0x7F_FFFF)) }
+    for i in 0..<(4 * groups) { p[i] -= 1 }
   }
-  @inline(__always) static func normals(_ b: SIMD4<UInt32>, _ out: UnsafeMutablePointer<Float>, _ n: Int) {
-    let (a, c) = boxMullerFloat(b[0], b[1])
-    out[0] = a
-    if n > 1 { out[1] = c }
-    guard n > 2 else { return }
-    let (d, e) = boxMullerFloat(b[2], b[3])
-    out[2] = d
-    if n > 3 { out[3] = e }
+  static func normalsInPlace(_ p: UnsafeMutablePointer<Float>, groups: Int) {
+    let w = UnsafeMutableRawPointer(p).assumingMemoryBound(to: UInt32.self)
+    for i in stride(from: 0, to: 4 * groups, by: 2) {
+      let (a, b) = boxMullerFloat(w[i], w[i + 1])
+      p[i] = a
+      p[i + 1] = b
+    }
   }
   @inline(__always) static func normalPair(_ words: inout SingleWords) -> (Float, Float) {
     let x0 = words.next(), x1 = words.next()
@@ -129,14 +135,17 @@ extension Float: PhiloxSampled {
 
 extension Double: PhiloxSampled {
   static var groupSize: Int { 2 }
-  @inline(__always) static func uniforms(_ b: SIMD4<UInt32>, _ out: UnsafeMutablePointer<Double>, _ n: Int) {
-    out[0] = uniformDouble(b[0], b[1])
-    if n > 1 { out[1] = uniformDouble(b[2], b[3]) }
+  static func uniformsInPlace(_ p: UnsafeMutablePointer<Double>, groups: Int) {
+    let w = UnsafeMutableRawPointer(p).assumingMemoryBound(to: UInt32.self)
+    for i in 0..<(2 * groups) { p[i] = uniformDouble(w[2 * i], w[2 * i + 1]) }
   }
-  @inline(__always) static func normals(_ b: SIMD4<UInt32>, _ out: UnsafeMutablePointer<Double>, _ n: Int) {
-    let (a, c) = boxMullerDouble(b[0], b[1], b[2], b[3])
-    out[0] = a
-    if n > 1 { out[1] = c }
+  static func normalsInPlace(_ p: UnsafeMutablePointer<Double>, groups: Int) {
+    let w = UnsafeMutableRawPointer(p).assumingMemoryBound(to: UInt32.self)
+    for g in 0..<groups {
+      let (a, b) = boxMullerDouble(w[4 * g], w[4 * g + 1], w[4 * g + 2], w[4 * g + 3])
+      p[2 * g] = a
+      p[2 * g + 1] = b
+    }
   }
   @inline(__always) static func normalPair(_ words: inout SingleWords) -> (Double, Double) {
     let x0 = words.next(), x1 = words.next(), x2 = words.next(), x3 = words.next()
@@ -158,15 +167,28 @@ func fillRandom<T: PhiloxSampled>(
   switch distribution {
   case .uniform, .normal:
     var gen = generator
-    var i = 0
-    while i < count {
-      let b = gen.next()
-      if distribution == .uniform {
-        T.uniforms(b, out + i, Swift.min(g, count - i))
-      } else {
-        T.normals(b, out + i, Swift.min(g, count - i))
-      }
-      i += g
+    @inline(__always) func convert(_ p: UnsafeMutablePointer<T>, _ groups: Int) {
+      if distribution == .uniform { T.uniformsInPlace(p, groups: groups) } else { T.normalsInPlace(p, groups: groups) }
+    }
+    // Whole groups, generated into the output in cache-sized chunks.
+    let groups = count / g
+    let chunk = 1024
+    var done = 0
+    while done < groups {
+      let n = Swift.min(chunk, groups - done)
+      let p = out + done * g
+      gen.fill(UnsafeMutableRawPointer(p).assumingMemoryBound(to: UInt32.self), blocks: n)
+      convert(p, n)
+      done += n
+    }
+    // A last partial group: the first samples of one more block.
+    let rest = count - groups * g
+    if rest > 0 {
+      let scratch = UnsafeMutablePointer<T>.allocate(capacity: g)
+      defer { scratch.deallocate() }
+      gen.fill(UnsafeMutableRawPointer(scratch).assumingMemoryBound(to: UInt32.self), blocks: 1)
+      convert(scratch, 1)
+      (out + groups * g).update(from: scratch, count: rest)
     }
   case .truncatedNormal:
     // Group j restarts at block j·(256·g/4), so groups are independent.
