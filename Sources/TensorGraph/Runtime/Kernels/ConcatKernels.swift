@@ -1,28 +1,70 @@
 // ConcatV2 and Pack kernels. Both view every input as `outer` rows of a
 // contiguous block (the dimensions from the axis on) and interleave those
-// blocks: one `memcpy` per input per outer row, whatever the dtype.
+// blocks: one `memcpy` per input per outer row, whatever the dtype (elements
+// are moved as unsigned integers of the dtype's width).
 
 /// Writes `outer` rows, each the concatenation of one block per source:
-/// block `o` of source `k` starts at `sources[k] + o * blockBytes[k]`.
-func interleaveBlocks(
-  outer: Int, sources: [UnsafeRawPointer], blockBytes: [Int], into dst: UnsafeMutableRawPointer
+/// block `o` of source `k` holds `counts[k]` elements starting at
+/// `sources[k] + o * counts[k]`. Long blocks are `memcpy`s; short ones
+/// (a few elements, e.g. concatenating columns) are plain loops.
+func interleaveBlocks<E>(
+  outer: Int, sources: [UnsafePointer<E>], counts: [Int], into dst: UnsafeMutablePointer<E>
 ) {
   var out = dst
   if outer == 1 {
-    for (src, n) in zip(sources, blockBytes) where n > 0 {
-      out.copyMemory(from: src, byteCount: n)
+    for (src, n) in zip(sources, counts) where n > 0 {
+      out.update(from: src, count: n)
       out += n
     }
     return
   }
-  var offsets = [Int](repeating: 0, count: sources.count)
-  for _ in 0..<outer {
-    for k in 0..<sources.count {
-      let n = blockBytes[k]
-      out.copyMemory(from: sources[k] + offsets[k], byteCount: n)
-      out += n
-      offsets[k] += n
+  let k = sources.count
+  if counts.allSatisfy({ $0 <= 16 }) {
+    // Short blocks (e.g. joining columns): one strided pass per source,
+    // with the block length fixed inside each loop.
+    let total = counts.reduce(0, +)
+    var column = 0
+    for s in 0..<k {
+      let n = counts[s], p = sources[s], d = dst + column
+      if n == 1 {
+        for o in 0..<outer { d[o * total] = p[o] }
+      } else {
+        for o in 0..<outer {
+          let q = p + o * n, r = d + o * total
+          for j in 0..<n { r[j] = q[j] }
+        }
+      }
+      column += n
     }
+    return
+  }
+  var positions = sources
+  for _ in 0..<outer {
+    for s in 0..<k {
+      let n = counts[s]
+      if n <= 16 {
+        let p = positions[s]
+        for j in 0..<n { out[j] = p[j] }
+      } else {
+        out.update(from: positions[s], count: n)
+      }
+      out += n
+      positions[s] += n
+    }
+  }
+}
+
+/// `interleaveBlocks` on tensors, with elements as wide as `dtype`'s.
+func interleave(_ inputs: [Tensor], outer: Int, counts: [Int], into out: Tensor) {
+  func run<E>(_: E.Type) {
+    interleaveBlocks(
+      outer: outer, sources: inputs.map { $0.rawPointer.assumingMemoryBound(to: E.self) }, counts: counts,
+      into: out.mutableRawPointer.assumingMemoryBound(to: E.self))
+  }
+  switch out.dtype.byteSize {
+  case 1: run(UInt8.self)
+  case 4: run(UInt32.self)
+  default: run(UInt64.self)
   }
 }
 
@@ -62,10 +104,8 @@ let concatV2Kernel: KernelFactory = { _ in
     ctx.setOutput(0, out)
     if count == 0 { return }  // (also keeps the products below from overflowing)
     let outer = shape[..<axis].reduce(1, *)
-    let inner = shape[(axis + 1)...].reduce(1, *) * first.dtype.byteSize
-    interleaveBlocks(
-      outer: outer, sources: inputs.map(\.rawPointer), blockBytes: inputs.map { $0.shape[axis] * inner },
-      into: out.mutableRawPointer)
+    let inner = shape[(axis + 1)...].reduce(1, *)
+    interleave(inputs, outer: outer, counts: inputs.map { $0.shape[axis] * inner }, into: out)
   }
 }
 
@@ -95,9 +135,7 @@ let packKernel: KernelFactory = { b in
     ctx.setOutput(0, out)
     if count == 0 { return }
     let outer = first.shape[..<axis].reduce(1, *)
-    let block = first.shape[axis...].reduce(1, *) * first.dtype.byteSize
-    interleaveBlocks(
-      outer: outer, sources: inputs.map(\.rawPointer), blockBytes: Array(repeating: block, count: n),
-      into: out.mutableRawPointer)
+    let block = first.shape[axis...].reduce(1, *)
+    interleave(inputs, outer: outer, counts: Array(repeating: block, count: n), into: out)
   }
 }

@@ -49,6 +49,13 @@ protocol Reducer: SendableMetatype {
   static func combine(_ a: Accumulator, _ x: Element) -> Accumulator
   static func merge(_ a: Accumulator, _ b: Accumulator) -> Accumulator
   static func finish(_ a: Accumulator, count: Int) -> Element
+  /// The accumulator of `n` contiguous elements (default: ``rowReduce``).
+  static func reduceRow(_ p: UnsafePointer<Element>, _ n: Int) -> Accumulator
+}
+
+extension Reducer {
+  @inline(__always)
+  static func reduceRow(_ p: UnsafePointer<Element>, _ n: Int) -> Accumulator { rowReduce(Self.self, p, n) }
 }
 
 /// Sum, wrapping on integer overflow.
@@ -73,6 +80,9 @@ enum MaxReducer<Element: ReductionScalar>: Reducer {
   @inline(__always) static func combine(_ a: Element, _ x: Element) -> Element { x > a || x != x ? x : a }
   @inline(__always) static func merge(_ a: Element, _ b: Element) -> Element { b > a || b != b ? b : a }
   @inline(__always) static func finish(_ a: Element, count: Int) -> Element { a }
+  @inline(__always) static func reduceRow(_ p: UnsafePointer<Element>, _ n: Int) -> Element {
+    extremum(p, n, identity) { $0 > $1 }
+  }
 }
 
 /// Minimum; a NaN anywhere gives NaN.
@@ -81,6 +91,56 @@ enum MinReducer<Element: ReductionScalar>: Reducer {
   @inline(__always) static func combine(_ a: Element, _ x: Element) -> Element { x < a || x != x ? x : a }
   @inline(__always) static func merge(_ a: Element, _ b: Element) -> Element { b < a || b != b ? b : a }
   @inline(__always) static func finish(_ a: Element, count: Int) -> Element { a }
+  @inline(__always) static func reduceRow(_ p: UnsafePointer<Element>, _ n: Int) -> Element {
+    extremum(p, n, identity) { $0 < $1 }
+  }
+}
+
+/// The maximum (`better` is `>`) or minimum (`<`) of `n` contiguous
+/// elements, NaN if any is NaN. Eight lanes of compare-and-select with no
+/// NaN test in the loop, so it vectorizes; instead each lane also sums
+/// `x - x`, which is 0 unless some x is NaN or infinite. Only then is the
+/// row scanned for a NaN.
+@inline(__always)
+func extremum<T: ReductionScalar>(_ p: UnsafePointer<T>, _ n: Int, _ identity: T, _ better: (T, T) -> Bool) -> T {
+  var m0 = identity, m1 = identity, m2 = identity, m3 = identity
+  var m4 = identity, m5 = identity, m6 = identity, m7 = identity
+  var z0 = T.zero, z1 = T.zero, z2 = T.zero, z3 = T.zero
+  var i = 0
+  while i + 8 <= n {
+    let x0 = p[i], x1 = p[i + 1], x2 = p[i + 2], x3 = p[i + 3]
+    let x4 = p[i + 4], x5 = p[i + 5], x6 = p[i + 6], x7 = p[i + 7]
+    m0 = better(x0, m0) ? x0 : m0
+    m1 = better(x1, m1) ? x1 : m1
+    m2 = better(x2, m2) ? x2 : m2
+    m3 = better(x3, m3) ? x3 : m3
+    m4 = better(x4, m4) ? x4 : m4
+    m5 = better(x5, m5) ? x5 : m5
+    m6 = better(x6, m6) ? x6 : m6
+    m7 = better(x7, m7) ? x7 : m7
+    z0 = T.wrappedAdd(z0, T.wrappedAdd(T.wrappedSub(x0, x0), T.wrappedSub(x4, x4)))
+    z1 = T.wrappedAdd(z1, T.wrappedAdd(T.wrappedSub(x1, x1), T.wrappedSub(x5, x5)))
+    z2 = T.wrappedAdd(z2, T.wrappedAdd(T.wrappedSub(x2, x2), T.wrappedSub(x6, x6)))
+    z3 = T.wrappedAdd(z3, T.wrappedAdd(T.wrappedSub(x3, x3), T.wrappedSub(x7, x7)))
+    i += 8
+  }
+  while i < n {
+    let x = p[i]
+    m0 = better(x, m0) ? x : m0
+    z0 = T.wrappedAdd(z0, T.wrappedSub(x, x))
+    i += 1
+  }
+  let z = T.wrappedAdd(T.wrappedAdd(z0, z1), T.wrappedAdd(z2, z3))
+  if z != z {
+    for j in 0..<n where p[j] != p[j] { return p[j] }
+  }
+  m0 = better(m1, m0) ? m1 : m0
+  m2 = better(m3, m2) ? m3 : m2
+  m4 = better(m5, m4) ? m5 : m4
+  m6 = better(m7, m6) ? m7 : m6
+  m0 = better(m2, m0) ? m2 : m0
+  m4 = better(m6, m4) ? m6 : m4
+  return better(m4, m0) ? m4 : m0
 }
 
 /// Mean of floats: the sum divided by the count (NaN for no elements).
@@ -184,7 +244,7 @@ func runReduction<R: Reducer>(
   // Rows reduced whole: [R] or [K, R].
   if reduced[rank - 1] && rank <= 2 {
     let n = dims[rank - 1]
-    for o in 0..<outputs { dst[o] = R.finish(rowReduce(R.self, src + o * n, n), count: count) }
+    for o in 0..<outputs { dst[o] = R.finish(R.reduceRow(src + o * n, n), count: count) }
     return
   }
   // General: accumulate into a buffer, then finish.
@@ -211,7 +271,7 @@ func runReduction<R: Reducer>(
   let innerReduced = reduced[rank - 1]
   for _ in 0..<outerCount {
     if innerReduced {
-      acc[d] = R.merge(acc[d], rowReduce(R.self, src + s, inner))
+      acc[d] = R.merge(acc[d], R.reduceRow(src + s, inner))
     } else {
       let a = acc + d, x = src + s
       for k in 0..<inner { a[k] = R.combine(a[k], x[k]) }
@@ -236,6 +296,12 @@ func runReduction<R: Reducer>(
 /// merged pairwise in a fixed order.
 @inline(__always)
 func rowReduce<R: Reducer>(_: R.Type, _ p: UnsafePointer<R.Element>, _ n: Int) -> R.Accumulator {
+  if n < 16 {
+    // Short rows: lane set-up and merging would cost more than they save.
+    var a = R.identity
+    for i in 0..<n { a = R.combine(a, p[i]) }
+    return a
+  }
   var a0 = R.identity, a1 = R.identity, a2 = R.identity, a3 = R.identity
   var a4 = R.identity, a5 = R.identity, a6 = R.identity, a7 = R.identity
   var i = 0
@@ -358,12 +424,16 @@ func argMax<T: ReductionScalar, I: FixedWidthInteger>(
 ) {
   @inline(__always) func better(_ v: T, _ best: T) -> Bool { v > best || (v != v && best == best) }
   if inner == 1 {
+    // Two passes over each (cache-resident) row: the vectorized maximum,
+    // then the first position holding it.
     for o in 0..<outer {
       let row = x + o * n
-      var best = row[0], index = 0
-      for j in 1..<max(n, 1) where better(row[j], best) {
-        best = row[j]
-        index = j
+      let best = extremum(row, n, T.lowest) { $0 > $1 }
+      var index = 0
+      if best != best {
+        while row[index] == row[index] { index += 1 }
+      } else {
+        while row[index] != best { index += 1 }
       }
       out[o] = I(truncatingIfNeeded: index)
     }

@@ -57,9 +57,16 @@ func stridedCopy<E>(_ plan: StridedCopyPlan, _ src: UnsafePointer<E>, _ dst: Uns
   let last = rank - 1
   let inner = dims[last]
   if strides[last] == 1 {
-    // Contiguous rows: one block copy per row.
-    forEachOuterIndex(dims, strides, skipping: last, last) { s, d in
-      (dst + d).update(from: src + s, count: inner)
+    // Contiguous rows: one block copy per row (a plain loop for short rows,
+    // where calling memmove would cost more than the copy).
+    if inner <= 16 {
+      forEachOuterIndex(dims, strides, skipping: last, last) { s, d in
+        for j in 0..<inner { dst[d + j] = src[s + j] }
+      }
+    } else {
+      forEachOuterIndex(dims, strides, skipping: last, last) { s, d in
+        (dst + d).update(from: src + s, count: inner)
+      }
     }
     return
   }
