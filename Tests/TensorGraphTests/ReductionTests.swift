@@ -279,3 +279,19 @@ func referenceArgMax(_ x: [Double], _ shape: [Int], axis: Int) -> ([Double], [In
     #expect(try evaluate(g.argMax(g.constant(try Tensor(zeros: [0, 3])), axis: 1)).shape == [0])
   }
 }
+
+@Suite struct HugeEmptyTensorTests {
+  /// A tensor of shape [2⁴⁰, 0, 2⁴⁰] holds no elements, but reducing or
+  /// reordering away its zero leaves an unrepresentable shape: a thrown
+  /// error, never a trap.
+  @Test func unrepresentableResultsThrow() throws {
+    let big = 1 << 40
+    let x = try Tensor(zeros: [big, 0, big])
+    let g = Graph()
+    let c = try g.constant(x)
+    expectError(.invalidArgument, containing: ["too many elements"]) { try evaluate(g.sum(c, axes: [1])) }
+    expectError(.invalidArgument, containing: ["too many elements"]) { try evaluate(g.transpose(c, perm: [0, 2, 1])) }
+    #expect(try evaluate(g.sum(c, axes: [0, 2])).shape == [0])
+    #expect(try evaluate(g.transpose(c, perm: [1, 0, 2])).shape == [0, big, big])
+  }
+}

@@ -51,7 +51,7 @@ extension StandardOps {
       return [PartialShape(dims: dims)]
     },
     kernel: { b in
-      func make<E>(_: E.Type) -> KernelFunction {
+      func make<E: SIMDScalar & SendableMetatype>(_: E.Type) -> KernelFunction {
         { ctx in
           let x = ctx.input(0)
           let begin = try ctx.indexValues(1, "begin"), size = try ctx.indexValues(2, "size")

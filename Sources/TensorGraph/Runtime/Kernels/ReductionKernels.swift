@@ -342,6 +342,8 @@ func reductionKernel(_ kind: ReductionKind) -> KernelFactory {
           ctx.setOutput(0, Tensor(dtype: x.dtype, shape: plan.outputShape, buffer: x.storage))
           return
         }
+        // Dropping a zero-sized axis can leave dimensions whose product overflows.
+        try ctx.checkAllocatable(plan.outputShape, x.dtype, "the reduced shape")
         let out = ctx.allocateOutput(0, dtype: x.dtype, shape: plan.outputShape)
         runReduction(R.self, plan, x.unsafePointer(as: R.Element.self), out.unsafeMutablePointer(as: R.Element.self))
         ctx.setOutput(0, out)

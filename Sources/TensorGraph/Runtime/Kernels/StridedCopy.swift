@@ -45,7 +45,7 @@ private let tileSize = 32
 /// Performs `plan`, reading from `src` and writing `plan.count` elements
 /// to `dst`.
 @inline(__always)
-func stridedCopy<E>(_ plan: StridedCopyPlan, _ src: UnsafePointer<E>, _ dst: UnsafeMutablePointer<E>) {
+func stridedCopy<E: SIMDScalar>(_ plan: StridedCopyPlan, _ src: UnsafePointer<E>, _ dst: UnsafeMutablePointer<E>) {
   let count = plan.count
   if count == 0 { return }
   let dims = plan.dims, strides = plan.strides
@@ -59,7 +59,7 @@ func stridedCopy<E>(_ plan: StridedCopyPlan, _ src: UnsafePointer<E>, _ dst: Uns
   if strides[last] == 1 {
     // Contiguous rows: one block copy per row (a plain loop for short rows,
     // where calling memmove would cost more than the copy).
-    if inner <= 16 {
+    if inner < 8 {
       forEachOuterIndex(dims, strides, skipping: last, last) { s, d in
         for j in 0..<inner { dst[d + j] = src[s + j] }
       }
@@ -89,15 +89,48 @@ func stridedCopy<E>(_ plan: StridedCopyPlan, _ src: UnsafePointer<E>, _ dst: Uns
       var c0 = 0
       while c0 < inner {
         let c1 = min(c0 + tileSize, inner)
-        for r in r0..<r1 {
-          let srow = src + (s + r)
-          let drow = dst + (d + r * dk)
-          for c in c0..<c1 { drow[c] = srow[c * sl] }
-        }
+        transposeTile(src + s, sl, dst + d, dk, rows: r0..<r1, columns: c0..<c1)
         c0 = c1
       }
       r0 = r1
     }
+  }
+}
+
+/// Copies one tile of a transposed plane: `dst[r·dk + c] = src[r + c·sl]`
+/// for r in `rows`, c in `columns`. Whole 4×4 blocks go through registers
+/// (four contiguous source loads, a 4×4 shuffle, four contiguous stores);
+/// the ragged edges are copied one element at a time.
+@inline(__always)
+private func transposeTile<E: SIMDScalar>(
+  _ src: UnsafePointer<E>, _ sl: Int, _ dst: UnsafeMutablePointer<E>, _ dk: Int, rows: Range<Int>,
+  columns: Range<Int>
+) {
+  let rEnd = rows.lowerBound + (rows.count & ~3), cEnd = columns.lowerBound + (columns.count & ~3)
+  let raw = UnsafeRawPointer(src), out = UnsafeMutableRawPointer(dst)
+  let size = MemoryLayout<E>.stride
+  var r = rows.lowerBound
+  while r < rEnd {
+    var c = columns.lowerBound
+    while c < cEnd {
+      // v_j holds source column c + j, rows r ..< r + 4.
+      let v0 = raw.loadUnaligned(fromByteOffset: (r + c * sl) * size, as: SIMD4<E>.self)
+      let v1 = raw.loadUnaligned(fromByteOffset: (r + (c + 1) * sl) * size, as: SIMD4<E>.self)
+      let v2 = raw.loadUnaligned(fromByteOffset: (r + (c + 2) * sl) * size, as: SIMD4<E>.self)
+      let v3 = raw.loadUnaligned(fromByteOffset: (r + (c + 3) * sl) * size, as: SIMD4<E>.self)
+      out.storeBytes(of: SIMD4(v0[0], v1[0], v2[0], v3[0]), toByteOffset: (r * dk + c) * size, as: SIMD4<E>.self)
+      out.storeBytes(of: SIMD4(v0[1], v1[1], v2[1], v3[1]), toByteOffset: ((r + 1) * dk + c) * size, as: SIMD4<E>.self)
+      out.storeBytes(of: SIMD4(v0[2], v1[2], v2[2], v3[2]), toByteOffset: ((r + 2) * dk + c) * size, as: SIMD4<E>.self)
+      out.storeBytes(of: SIMD4(v0[3], v1[3], v2[3], v3[3]), toByteOffset: ((r + 3) * dk + c) * size, as: SIMD4<E>.self)
+      c += 4
+    }
+    for rr in r..<(r + 4) {
+      for cc in cEnd..<columns.upperBound { dst[rr * dk + cc] = src[rr + cc * sl] }
+    }
+    r += 4
+  }
+  for rr in rEnd..<rows.upperBound {
+    for cc in columns { dst[rr * dk + cc] = src[rr + cc * sl] }
   }
 }
 

@@ -4,7 +4,7 @@
 // transposes tiled planes otherwise (the 2-D case included).
 
 let transposeKernel: KernelFactory = { b in
-  func make<E>(_: E.Type) -> KernelFunction {
+  func make<E: SIMDScalar & SendableMetatype>(_: E.Type) -> KernelFunction {
     { ctx in
       let x = ctx.input(0)
       let perm = try ctx.indexValues(1, "perm")
@@ -21,6 +21,9 @@ let transposeKernel: KernelFactory = { b in
         ctx.setOutput(0, Tensor(dtype: x.dtype, shape: shape, buffer: x.storage))
         return
       }
+      // An empty input can have dimensions whose product overflows once
+      // reordered ([2⁴⁰, 0, 2⁴⁰] → [2⁴⁰, 2⁴⁰, 0]): refuse rather than trap.
+      try ctx.checkAllocatable(shape, x.dtype, "the transposed shape")
       let out = ctx.allocateOutput(0, dtype: x.dtype, shape: shape)
       stridedCopy(
         plan, x.rawPointer.assumingMemoryBound(to: E.self), out.mutableRawPointer.assumingMemoryBound(to: E.self))
