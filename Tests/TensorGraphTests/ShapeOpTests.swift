@@ -210,3 +210,42 @@ import TensorGraphTestSupport
     #expect(empty.map(\.shape) == [[0, 3], [0, 3]])
   }
 }
+
+@Suite struct ShapeInputDTypeTests {
+  /// Every op taking a shape, sizes or multiples accepts int32 and int64.
+  @Test(arguments: [DType.int32, .int64])
+  func shapeInputsOfBothIndexTypes(_ index: DType) throws {
+    let g = Graph()
+    func vector(_ v: [Int]) throws -> Output {
+      try g.constant(index == .int32 ? Tensor.i32(v) : Tensor.i64(v))
+    }
+    let x = try g.constant(Tensor.f32([1, 2, 3, 4, 5, 6], [2, 3]))
+    expectClose(try evaluate(g.reshape(x, shape: vector([3, -1]))), [1, 2, 3, 4, 5, 6], shape: [3, 2])
+    expectClose(try evaluate(g.tile(x, multiples: vector([1, 2]))), [1, 2, 3, 1, 2, 3, 4, 5, 6, 4, 5, 6], shape: [2, 6])
+    expectClose(try evaluate(g.broadcastTo(x, shape: vector([2, 2, 3]))), [1, 2, 3, 4, 5, 6, 1, 2, 3, 4, 5, 6], shape: [2, 2, 3])
+    expectClose(try evaluate(g.fill(dims: vector([2]), value: g.constant(3))), [3, 3], shape: [2])
+    expectClose(try evaluate(g.slice(x, begin: vector([1, 1]), size: vector([1, -1]))), [5, 6], shape: [1, 2])
+    expectClose(try evaluate(g.transpose(x, perm: vector([1, 0]))), [1, 4, 2, 5, 3, 6], shape: [3, 2])
+    expectClose(try evaluate(g.sum(x, axes: vector([0]))), [5, 7, 9], shape: [3])
+    #expect(try evaluate(g.randomUniform(shape: vector([2, 2]), seed: 1)).shape == [2, 2])
+  }
+
+  @Test(arguments: allDTypes)
+  func shapeOfEveryDType(_ dtype: DType) throws {
+    let g = Graph()
+    let s = try g.shape(of: g.constant(Tensor.of([0, 1, 0, 1, 0, 1], [3, 2], dtype)))
+    expectClose(try evaluate(s), [3, 2], shape: [2], tolerance: 0)
+  }
+
+  @Test func helperNodesFollowNameScopes() throws {
+    let g = Graph()
+    let x = try g.placeholder(.float32, shape: [2, 3], name: "x")
+    let y = try g.withNameScope("layer") { try g.sum(x, axes: [1]) }
+    #expect(y.node.name == "layer/Sum")
+    #expect(g.node(named: "layer/Sum/reduction_indices") != nil)
+    let t = try g.withNameScope("layer") { try g.transpose(x, name: "flip") }
+    #expect(t.node.name == "layer_1/flip" && g.node(named: "layer_1/flip/perm") != nil)
+    let z = try g.withNameScope("layer_1/") { try g.reshape(x, [-1]) }
+    #expect(z.node.name == "layer_1/Reshape")
+  }
+}

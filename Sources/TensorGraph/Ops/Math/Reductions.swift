@@ -129,13 +129,45 @@ extension Graph {
     try reduction("Prod", x, axes: axes, keepDims: keepDims, name: name, file: file, line: line)
   }
 
-  /// Reduction `op` (`"Sum"`, `"Mean"`, `"Max"`, `"Min"`, `"Prod"`) of `x`
-  /// over the axes held by the integer scalar or vector `axes`.
-  public func reduce(
-    _ op: String, _ x: Output, axes: Output, keepDims: Bool = false, name: String? = nil,
-    file: String = #fileID, line: Int = #line
+  /// The sum of `x` over the axes held by the integer scalar or vector
+  /// `axes` (known only when the graph runs).
+  public func sum(
+    _ x: Output, axes: Output, keepDims: Bool = false, name: String? = nil, file: String = #fileID,
+    line: Int = #line
   ) throws -> Output {
-    try build(op, [x, axes], attrs: ["keep_dims": .bool(keepDims)], name: name, file: file, line: line)
+    try build("Sum", [x, axes], attrs: ["keep_dims": .bool(keepDims)], name: name, file: file, line: line)
+  }
+
+  /// The mean of `x` over the axes held by `axes`.
+  public func mean(
+    _ x: Output, axes: Output, keepDims: Bool = false, name: String? = nil, file: String = #fileID,
+    line: Int = #line
+  ) throws -> Output {
+    try build("Mean", [x, axes], attrs: ["keep_dims": .bool(keepDims)], name: name, file: file, line: line)
+  }
+
+  /// The maximum of `x` over the axes held by `axes`.
+  public func reduceMax(
+    _ x: Output, axes: Output, keepDims: Bool = false, name: String? = nil, file: String = #fileID,
+    line: Int = #line
+  ) throws -> Output {
+    try build("Max", [x, axes], attrs: ["keep_dims": .bool(keepDims)], name: name, file: file, line: line)
+  }
+
+  /// The minimum of `x` over the axes held by `axes`.
+  public func reduceMin(
+    _ x: Output, axes: Output, keepDims: Bool = false, name: String? = nil, file: String = #fileID,
+    line: Int = #line
+  ) throws -> Output {
+    try build("Min", [x, axes], attrs: ["keep_dims": .bool(keepDims)], name: name, file: file, line: line)
+  }
+
+  /// The product of `x` over the axes held by `axes`.
+  public func prod(
+    _ x: Output, axes: Output, keepDims: Bool = false, name: String? = nil, file: String = #fileID,
+    line: Int = #line
+  ) throws -> Output {
+    try build("Prod", [x, axes], attrs: ["keep_dims": .bool(keepDims)], name: name, file: file, line: line)
   }
 }
 
@@ -178,5 +210,14 @@ extension Graph {
     try buildWithIndexInput(
       "ArgMax", [x], index: [axis], scalar: true, argName: "dimension", attrs: ["output_type": .type(outputType)],
       name: name, defaultName: "ArgMax", file: file, line: line)
+  }
+
+  /// The index of the largest element of `x` along the axis held by the
+  /// integer scalar `axis`.
+  public func argMax(
+    _ x: Output, axis: Output, outputType: DType = .int64, name: String? = nil, file: String = #fileID,
+    line: Int = #line
+  ) throws -> Output {
+    try build("ArgMax", [x, axis], attrs: ["output_type": .type(outputType)], name: name, file: file, line: line)
   }
 }
