@@ -56,7 +56,6 @@ extension StandardOps {
     guard let o = split(outDims), let i = split(inDims) else {
       throw c.invalid("cannot reshape \(input) to \(out): the element count overflows")
     }
-    // A known 0 anywhere makes the count known even beside unknown dims.
     if o.tooMany || i.tooMany { return [out] }
     switch (i.unknown, o.unknown) {
     case (nil, nil):
@@ -68,11 +67,11 @@ extension StandardOps {
         throw c.error("cannot reshape a tensor of shape \(input) (\(i.known) elements) to \(out): \(i.known) is not a multiple of \(o.known), the product of the known dimensions")
       }
       outDims[u] = .known(i.known / o.known)
-    case (let u?, nil) where i.known > 0:
+    case (_?, nil) where i.known > 0:
+      // The input's unknown dimension must make up the difference.
       guard o.known % i.known == 0 else {
         throw c.error("cannot reshape a tensor of shape \(input) to \(out) (\(o.known) elements): \(o.known) is not a multiple of \(i.known), the product of the input's known dimensions")
       }
-      _ = u
     case (let ui?, let uo?) where i.known == o.known:
       outDims[uo] = inDims[ui]
     default:

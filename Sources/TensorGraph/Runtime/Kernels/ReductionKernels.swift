@@ -2,9 +2,10 @@
 //
 // The input's dimensions are coalesced into alternating runs of kept and
 // reduced dimensions (size-1 dimensions dropped), then:
-// - a reduced innermost run is summed along contiguous memory with eight
-//   independent accumulators, merged pairwise at the end (a fixed order:
-//   the result depends only on the shape, never on timing);
+// - a reduced innermost run is reduced along contiguous memory with eight
+//   independent accumulators (compare-and-select lanes for Max and Min),
+//   merged pairwise at the end: a fixed order, so the result depends only
+//   on the shape, never on timing;
 // - a kept innermost run is accumulated row by row into the outputs, a loop
 //   over contiguous elements that the compiler vectorizes.
 
