@@ -26,6 +26,12 @@ public enum StandardOps {
       select, selectV2, cast,
       // MARK: Neural network
       biasAdd, softmax, logSoftmax, softmaxCrossEntropyWithLogits, sparseSoftmaxCrossEntropyWithLogits,
+      // MARK: Shapes and arrays
+      reshape, transpose, concatV2, pack, slice, tile, broadcastTo, fill, zerosLike, onesLike, shape, oneHot,
+      // MARK: Sums and reductions
+      addN, sum, mean, maxReduction, minReduction, prod, argMax,
+      // MARK: Random
+      randomUniform, randomStandardNormal, truncatedNormal,
     ]
   }
 }
