@@ -502,7 +502,7 @@ public final class Graph: @unchecked Sendable {
     locked {
       let node = storage[ref.node]
       if let t = constantValue(of: ref), t.dtype.isInteger, t.rank <= 1 {
-        return PartialShape(dims: t.doubles().map { $0 < 0 ? .unknown : .known(Int($0)) })
+        return PartialShape(dims: t.integers().map { $0 < 0 ? .unknown : .known($0) })
       }
       switch node.op {
       case "Shape":
@@ -510,7 +510,7 @@ public final class Graph: @unchecked Sendable {
         return storage[src.node].outputs[src.index].shape
       case "Pack" where node.inputs.allSatisfy({ storage[$0.node].outputs[$0.index].shape.rank == 0 }):
         return PartialShape(dims: node.inputs.map { input in
-          if let c = constantValue(of: input), let v = c.doubles().first, v >= 0 { return .known(Int(v)) }
+          if let c = constantValue(of: input), c.dtype.isInteger, let v = c.integers().first, v >= 0 { return .known(v) }
           return .unknown
         })
       default:

@@ -64,9 +64,16 @@ public struct AttrDef: Sendable {
     name = parts[0]
     var rest = parts[1]
     var defaultText: String?
-    if let eq = rest.firstIndex(of: "=") {
+    // The default follows the first '=' that is not part of '>='.
+    var search = rest.startIndex
+    while let eq = rest[search...].firstIndex(of: "=") {
+      if eq > rest.startIndex && rest[rest.index(before: eq)] == ">" {
+        search = rest.index(after: eq)
+        continue
+      }
       defaultText = String(rest[rest.index(after: eq)...]).trimmingWhitespace()
       rest = String(rest[..<eq]).trimmingWhitespace()
+      break
     }
     allowedTypes = nil
     allowedStrings = nil
@@ -85,7 +92,10 @@ public struct AttrDef: Sendable {
       }
     } else if rest.hasPrefix("int"), let ge = rest.range(of: ">=") {
       kind = .int
-      minimum = Int(rest[ge.upperBound...].trimmingWhitespace())
+      guard let m = Int(rest[ge.upperBound...].trimmingWhitespace()) else {
+        preconditionFailure("bad minimum in '\(spec)'")
+      }
+      minimum = m
     } else {
       switch rest {
       case "int": kind = .int

@@ -63,7 +63,18 @@ extension Tensor {
         .invalidArgument,
         "shape \(shape) has a negative dimension \(shape[bad]) at axis \(bad)")
     }
+    var count = 1
+    for d in shape {
+      let (p, overflow) = count.multipliedReportingOverflow(by: d)
+      if overflow || p > Tensor.maxElementCount {
+        throw TensorGraphError(.invalidArgument, "shape \(shape) has too many elements to allocate")
+      }
+      count = p
+    }
   }
+
+  /// The most elements a tensor may hold (2⁴⁰: a terabyte of bytes).
+  public static let maxElementCount = 1 << 40
 
   /// Creates a tensor of the given shape from scalars in row-major order.
   ///
@@ -183,6 +194,21 @@ extension Tensor {
     var out = [Double](repeating: 0, count: scalarCount)
     for i in 0..<scalarCount { out[i] = element(at: i) }
     return out
+  }
+
+  /// The elements of an integer (or bool) tensor as `Int`, exactly.
+  public func integers() -> [Int] {
+    let p = buffer.data
+    return (0..<scalarCount).map { i in
+      switch dtype {
+      case .int32: return Int(p.load(fromByteOffset: i * 4, as: Int32.self))
+      case .int64: return Int(p.load(fromByteOffset: i * 8, as: Int64.self))
+      case .uint8: return Int(p.load(fromByteOffset: i, as: UInt8.self))
+      case .bool: return p.load(fromByteOffset: i, as: Bool.self) ? 1 : 0
+      case .float32: return Int(exactly: p.load(fromByteOffset: i * 4, as: Float.self).rounded(.towardZero)) ?? 0
+      case .float64: return Int(exactly: p.load(fromByteOffset: i * 8, as: Double.self).rounded(.towardZero)) ?? 0
+      }
+    }
   }
 
   /// The element at flat index `i` converted to `Double`.
