@@ -47,8 +47,14 @@ public struct GradientContext: AttributeReading {
   /// `BroadcastGradientArgs`). When the shapes settle the axes at graph
   /// time this adds at most two `Sum` nodes (none when nothing was
   /// broadcast); otherwise the axes are computed in the graph.
-  public func unbroadcast(_ grad: Output, to input: Output) throws -> Output {
-    if let axes = Self.staticBroadcastAxes(grad: grad.shape, input: input.shape) {
+  ///
+  /// Pass the op's `other` operand when there is one: it settles axes the
+  /// gradient's shape alone cannot (`[?, 10] + [10]` reduces nothing for the
+  /// first operand, though the batch size is unknown).
+  public func unbroadcast(_ grad: Output, to input: Output, other: Output? = nil) throws -> Output {
+    let axes = other.flatMap { Self.staticBroadcastAxes(input: input.shape, other: $0.shape) }
+      ?? Self.staticBroadcastAxes(grad: grad.shape, input: input.shape)
+    if let axes {
       var g = grad
       if !axes.leading.isEmpty {
         g = try graph.sum(g, axes: axes.leading, keepDims: false)
@@ -59,9 +65,9 @@ public struct GradientContext: AttributeReading {
       return g
     }
     let inputShape = try graph.shape(of: input)
-    let axes = try graph.addNode(
+    let reduction = try graph.addNode(
       op: "BroadcastGradientArgs", inputs: [inputShape, try graph.shape(of: grad)])
-    let summed = try graph.sum(grad, axes: graph.output(axes, 0), keepDims: false)
+    let summed = try graph.sum(grad, axes: graph.output(reduction, 0), keepDims: false)
     return try graph.reshape(summed, shape: inputShape)
   }
 
@@ -82,5 +88,32 @@ public struct GradientContext: AttributeReading {
       }
     }
     return (Array(0..<lead), stretched)
+  }
+
+  /// The same axes from the two operands' shapes: `input` is summed where
+  /// it is absent or 1 and the result is not known to be 1; an unknown
+  /// dimension of `input` is never a broadcast one when `other` has 1 or
+  /// nothing there.
+  static func staticBroadcastAxes(input: PartialShape, other: PartialShape) -> (leading: [Int], stretched: [Int])? {
+    guard let x = input.dims, let y = other.dims else { return nil }
+    let rank = max(x.count, y.count)
+    let lead = rank - x.count
+    var leading: [Int] = []
+    var stretched: [Int] = []
+    for i in 0..<rank {
+      let dy: Dimension = i < rank - y.count ? 1 : y[i - (rank - y.count)]
+      if i < lead {
+        leading.append(i)
+        continue
+      }
+      switch (x[i - lead], dy) {
+      case (.known(1), .known(1)): continue
+      case (.known(1), _): stretched.append(i - lead)
+      case (.known, _): continue
+      case (.unknown, .known(1)): continue
+      case (.unknown, _): return nil
+      }
+    }
+    return (leading, stretched)
   }
 }

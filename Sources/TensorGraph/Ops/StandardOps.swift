@@ -15,7 +15,7 @@ public enum StandardOps {
       // MARK: Matrix
       matMul, batchMatMulV2,
       // MARK: Gradient support
-      broadcastGradientArgs,
+      broadcastGradientArgs, expandDims,
       // MARK: Unary elementwise
       neg, absOp, square, sign, expOp, logOp, sqrtOp, rsqrt, reciprocal,
       // MARK: Activations

@@ -29,7 +29,7 @@ extension StandardOps {
     kernel: AddFunction.kernel,
     gradient: .function { c in
       // d(x + y) = dx + dy
-      [try c.unbroadcast(c.grad, to: c.input(0)), try c.unbroadcast(c.grad, to: c.input(1))]
+      [try c.unbroadcast(c.grad, to: c.input(0), other: c.input(1)), try c.unbroadcast(c.grad, to: c.input(1), other: c.input(0))]
     })
 }
 
@@ -54,7 +54,10 @@ extension StandardOps {
     "Sub", summary: "Returns x - y elementwise, with broadcasting.", kernel: SubFunction.kernel,
     gradient: .function { c in
       // d(x - y) = dx - dy
-      [try c.unbroadcast(c.grad, to: c.input(0)), try c.unbroadcast(try c.graph.negate(c.grad), to: c.input(1))]
+      [
+        try c.unbroadcast(c.grad, to: c.input(0), other: c.input(1)),
+        try c.unbroadcast(try c.graph.negate(c.grad), to: c.input(1), other: c.input(0)),
+      ]
     })
 }
 
@@ -82,8 +85,8 @@ extension StandardOps {
       // d(x·y) = y·dx + x·dy
       let g = c.graph
       return [
-        try c.unbroadcast(try g.multiply(c.grad, c.input(1)), to: c.input(0)),
-        try c.unbroadcast(try g.multiply(c.input(0), c.grad), to: c.input(1)),
+        try c.unbroadcast(try g.multiply(c.grad, c.input(1)), to: c.input(0), other: c.input(1)),
+        try c.unbroadcast(try g.multiply(c.input(0), c.grad), to: c.input(1), other: c.input(0)),
       ]
     })
 }
@@ -112,8 +115,8 @@ extension StandardOps {
       // d(x/y) = dx/y - x/y² dy
       let g = c.graph, x = c.input(0), y = c.input(1)
       return [
-        try c.unbroadcast(try g.divide(c.grad, y), to: x),
-        try c.unbroadcast(try g.multiply(c.grad, try g.divide(try g.divide(try g.negate(x), y), y)), to: y),
+        try c.unbroadcast(try g.divide(c.grad, y), to: x, other: y),
+        try c.unbroadcast(try g.multiply(c.grad, try g.divide(try g.divide(try g.negate(x), y), y)), to: y, other: x),
       ]
     })
 }
@@ -200,7 +203,7 @@ extension StandardOps {
       let g = c.graph, x = c.input(0), y = c.input(1)
       let two = try g.constant(2, dtype: x.dtype)
       let gx = try g.multiply(try g.multiply(two, c.grad), try g.subtract(x, y))
-      return [try c.unbroadcast(gx, to: x), try c.unbroadcast(try g.negate(gx), to: y)]
+      return [try c.unbroadcast(gx, to: x, other: y), try c.unbroadcast(try g.negate(gx), to: y, other: x)]
     })
 }
 
@@ -234,7 +237,7 @@ extension StandardOps {
       let positive = try g.greater(x, try g.zerosLike(x))
       let logX = try g.selectV2(positive, try g.log(try g.selectV2(positive, x, try g.onesLike(x))), try g.zerosLike(x))
       let gy = try g.multiply(c.grad, try g.multiply(z, logX))
-      return [try c.unbroadcast(gx, to: x), try c.unbroadcast(gy, to: y)]
+      return [try c.unbroadcast(gx, to: x, other: y), try c.unbroadcast(gy, to: y, other: x)]
     })
 }
 
@@ -258,7 +261,7 @@ private func maximumMinimumGradient(
   let mask = try xWins(x, y)
   let zeros = try g.zerosLike(c.grad)
   return [
-    try c.unbroadcast(try g.selectV2(mask, c.grad, zeros), to: x),
-    try c.unbroadcast(try g.selectV2(mask, zeros, c.grad), to: y),
+    try c.unbroadcast(try g.selectV2(mask, c.grad, zeros), to: x, other: y),
+    try c.unbroadcast(try g.selectV2(mask, zeros, c.grad), to: y, other: x),
   ]
 }

@@ -34,22 +34,81 @@ extension StandardOps {
   }
 
   /// The definition shared by the five reductions.
-  static func reduction(_ name: String, _ kind: ReductionKind, _ summary: String) -> OpDef {
+  static func reduction(
+    _ name: String, _ kind: ReductionKind, _ summary: String, gradient: GradientRule = .undefined
+  ) -> OpDef {
     OpDef(
       name, inputs: ["input: T", "reduction_indices: Tidx"], outputs: ["output: T"],
       attrs: ["keep_dims: bool = false", "T: {float32, float64, int32, int64, uint8}", "Tidx: {int32, int64} = int32"],
-      summary: summary, shape: reductionShape, kernel: reductionKernel(kind),
+      summary: summary, shape: reductionShape, kernel: reductionKernel(kind), gradient: gradient,
       cost: { c in
         Cost(flops: Double(c.inputs[0].shape.reduce(1, *)), bytes: Double(c.inputBytes + c.outputBytes))
       })
   }
 
-  static let sum = reduction("Sum", .sum, "Sums the input over the axes in reduction_indices.")
+  static let sum = reduction(
+    "Sum", .sum, "Sums the input over the axes in reduction_indices.",
+    gradient: .function { c in
+      // Every input element contributes once to its output element.
+      [try reductionGradientToInputShape(c), nil]
+    })
   static let mean = reduction(
-    "Mean", .mean, "Averages the input over the axes in reduction_indices (integer division for integers).")
+    "Mean", .mean, "Averages the input over the axes in reduction_indices (integer division for integers).",
+    gradient: .function { c in
+      // As Sum, divided by the number of elements averaged.
+      let g = c.graph, x = c.input(0), y = c.output(0)
+      let spread = try reductionGradientToInputShape(c)
+      let count: Output
+      if let n = x.shape.elementCount, let m = y.shape.elementCount {
+        count = try g.constant(Double(n / max(m, 1)), dtype: x.dtype)
+      } else {
+        let n = try g.prod(try g.shape(of: x))
+        let m = try g.maximum(try g.prod(try g.shape(of: y)), try g.constant(1, dtype: .int32))
+        count = try g.cast(try g.divide(try g.cast(n, to: .float64), try g.cast(m, to: .float64)), to: x.dtype)
+      }
+      return [try g.divide(spread, count), nil]
+    })
   static let maxReduction = reduction("Max", .max, "The maximum of the input over the axes in reduction_indices.")
   static let minReduction = reduction("Min", .min, "The minimum of the input over the axes in reduction_indices.")
   static let prod = reduction("Prod", .prod, "Multiplies the input over the axes in reduction_indices.")
+}
+
+// MARK: - Gradient support
+
+/// The upstream gradient of a reduction, broadcast back to the input's
+/// shape: reduced axes are restored as size 1 (statically when the axes are
+/// constant, else with a mask built in the graph), then broadcast.
+func reductionGradientToInputShape(_ c: GradientContext) throws -> Output {
+  let g = c.graph, x = c.input(0)
+  var grad = c.grad
+  if !c.bool("keep_dims") {
+    if let axes = g.constantValue(of: c.input(1).ref)?.integers(), let rank = x.shape.rank {
+      let reduced = Set(axes.map { $0 < 0 ? $0 + rank : $0 })
+      if let dims = x.shape.concrete {
+        grad = try g.reshape(grad, dims.indices.map { reduced.contains($0) ? 1 : dims[$0] })
+      } else {
+        for axis in reduced.sorted() { grad = try g.expandDims(grad, axis: axis) }
+      }
+    } else {
+      // kept = shape(x) with 1 at the reduced axes:
+      //   mask = max(one_hot(axes mod rank, rank), 0); kept = shape·(1 − mask) + mask
+      let shape = try g.shape(of: x)
+      let rank = try g.reshape(try g.shape(of: shape), [])
+      var axes = try g.reshape(try g.cast(c.input(1), to: .int32), [-1])
+      let negative = try g.cast(try g.less(axes, try g.constant(0, dtype: .int32)), to: .int32)
+      axes = try g.add(axes, try g.multiply(negative, rank))
+      let oneHot = try g.addNode(
+        op: "OneHot",
+        inputs: [axes, rank, try g.constant(1, dtype: .int32), try g.constant(0, dtype: .int32)])
+      let mask = try g.reduceMax(g.output(oneHot), axes: [0])
+      let one = try g.constant(1, dtype: .int32)
+      let kept = try g.add(try g.multiply(shape, try g.subtract(one, mask)), mask)
+      grad = try g.reshape(grad, shape: kept)
+    }
+  }
+  if let dims = x.shape.concrete, grad.shape.concrete == dims { return grad }
+  if let dims = x.shape.concrete { return try g.broadcastTo(grad, shape: dims) }
+  return try g.broadcastTo(grad, shape: try g.shape(of: x))
 }
 
 // MARK: - Builders
