@@ -10,6 +10,8 @@ public enum StandardOps {
       const, placeholder, identity, stopGradient, noOp,
       // MARK: State
       variableV2, assign, assignAdd, assignSub,
+      // MARK: Optimizer updates
+      applyGradientDescent, applyMomentum, applyAdam, applyRMSProp,
       // MARK: Binary elementwise
       addV2, sub, mul, realDiv, maximum, minimum, squaredDifference, powOp,
       // MARK: Matrix
