@@ -33,6 +33,10 @@ let package = Package(
       dependencies: ["TensorGraph"]
     ),
     .target(
+      name: "TensorGraphExamples",
+      dependencies: ["TensorGraph"]
+    ),
+    .target(
       name: "TensorGraphBench",
       dependencies: ["TensorGraph", "COpenBLAS"]
     ),
@@ -41,13 +45,14 @@ let package = Package(
       dependencies: [
         "TensorGraph",
         "TensorGraphBench",
+        "TensorGraphExamples",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
     // MARK: - Tests
     .testTarget(
       name: "TensorGraphTests",
-      dependencies: ["TensorGraph", "TensorGraphTestSupport"]
+      dependencies: ["TensorGraph", "TensorGraphTestSupport", "TensorGraphExamples"]
     ),
   ]
 )

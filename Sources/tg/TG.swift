@@ -7,6 +7,6 @@ struct TG: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "tg",
     abstract: "TensorGraph: run, inspect and benchmark computational graphs.",
-    subcommands: [Demo.self, Bench.self],
+    subcommands: [Demo.self, Example.self, Bench.self],
     defaultSubcommand: Demo.self)
 }
