@@ -22,7 +22,7 @@ struct Bench: ParsableCommand {
   var list = false
 
   func run() throws {
-    let all = RuntimeBenchmarks.all(threads: threads)
+    let all = RuntimeBenchmarks.all(threads: threads) + MLPBenchmarks.all(threads: threads)
     let selected = cases.isEmpty ? all : all.filter { c in cases.contains { c.name.contains($0) } }
     if list {
       for c in all { print(c.name) }
@@ -41,5 +41,11 @@ struct Bench: ParsableCommand {
       results.append(try runner.run(c))
     }
     print(benchmarkTable(results))
+    if cases.isEmpty || cases.contains(where: { "memory".contains($0) || $0.contains("memory") }) {
+      let (planned, unplanned) = try MLPBenchmarks.peakMemory(threads: threads)
+      print(String(
+        format: "\nPeak memory, training step 784-512-512-10 at batch 128: planned %.2f MB, unplanned %.2f MB (%.0f%%)",
+        Double(planned) / 1e6, Double(unplanned) / 1e6, 100 * Double(planned) / Double(max(unplanned, 1))))
+    }
   }
 }
