@@ -42,7 +42,8 @@ let package = Package(
     // MARK: - Tests
     .testTarget(
       name: "TensorGraphTests",
-      dependencies: ["TensorGraph", "TensorGraphTestSupport"]
+      dependencies: ["TensorGraph", "TensorGraphTestSupport"],
+      resources: [.copy("Fixtures")]
     ),
   ]
 )
