@@ -33,6 +33,10 @@ let package = Package(
       dependencies: ["TensorGraph"]
     ),
     .executableTarget(
+      name: "tg-bench-serial",
+      dependencies: ["TensorGraph"]
+    ),
+    .executableTarget(
       name: "tg",
       dependencies: [
         "TensorGraph",

@@ -158,7 +158,8 @@ struct GraphDecoder {
         let opJSON = try o.required("op")
         let opName = try within(.key("op")) { try opJSON.string() }
         guard let def = registry.op(named: opName) else {
-          let hint = registry.suggestion(for: opName)
+          // Suggestions cost O(length²) per op: skip them for absurd names.
+          let hint = opName.utf8.count <= 128 ? registry.suggestion(for: opName) : ""
           let from = producer.map { " (the file was written by '\($0)')" } ?? ""
           throw JSONDecodingFailure(
             hint.isEmpty
@@ -214,8 +215,13 @@ struct GraphDecoder {
       let names = records[i].dataInputs.map { ($0.name, $0.position) } + records[i].controlInputs.map { ($0.name, $0.position) }
       for (name, position) in names {
         guard let producer = index[name] else {
-          let close = index.keys.filter { $0 != records[i].name && editDistance($0, name) <= max(2, name.count / 4) }
-            .sorted().prefix(3)
+          // Suggestions cost O(length²) per node: only for short names in
+          // graphs of ordinary size, so a hostile file cannot stall loading.
+          let affordable = name.utf8.count <= 128 && index.count <= 100_000
+          let close = !affordable ? [] : index.keys.filter {
+            $0 != records[i].name && abs($0.utf8.count - name.utf8.count) <= max(2, name.count / 4)
+              && editDistance($0, name) <= max(2, name.count / 4)
+          }.sorted().prefix(3)
           let hint = close.isEmpty ? "" : " (did you mean " + close.map { "'\($0)'" }.joined(separator: ", ") + "?)"
           throw JSONDecodingFailure("no node named '\(name)' in the graph\(hint)", reason: .unknownNode)
             .at(.index(position)).at(.key("input")).at(.label("node[\(i)] '\(records[i].name)'"))

@@ -56,6 +56,9 @@ extension PartialShape {
       guard dims.isEmpty else { throw JSONDecodingFailure("a shape with \"unknown_rank\": true cannot list dims") }
       return .unknown
     }
+    // Shape functions multiply known dimensions; a shape whose known
+    // dimensions overflow Int could never be a real tensor's anyway.
+    if case .failure(let f) = TensorBytes.elementCount(dims.map { $0.value ?? 1 }) { throw f }
     return PartialShape(dims: dims)
   }
 }

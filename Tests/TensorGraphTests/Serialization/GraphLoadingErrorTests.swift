@@ -139,6 +139,9 @@ import TensorGraphTestSupport
     expectLoadError(placeholder(#"{"dim": [{"size": -2}]}"#), .format, ["attr 'shape'.shape.dim[0].size", "-2 is invalid"])
     expectLoadError(placeholder(#"{"unknown_rank": true, "dim": [{"size": 1}]}"#), .format, ["cannot list dims"])
     expectLoadError(placeholder(#"{"dim": [{"size": 1, "name": "batch"}]}"#), .format, ["unknown member \"name\""])
+    expectLoadError(placeholder(#"{"dim": [{"size": 4611686018427387904}, {"size": -1}, {"size": 4}]}"#), .format, [
+      "attr 'shape'.shape", "more than 2^63 elements",
+    ])
   }
 
   // MARK: - Tensors
