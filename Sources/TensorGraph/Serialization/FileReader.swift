@@ -21,7 +21,10 @@ final class FileReader {
   ///   not a regular file.
   init(_ url: URL) throws {
     path = url.path
-    fd = open(path, O_RDONLY | O_CLOEXEC)
+    // O_NONBLOCK: opening a FIFO a hostile graph names must not hang
+    // (it is then rejected as not a regular file); reads of regular files
+    // are unaffected.
+    fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
     guard fd >= 0 else { throw TensorGraphError(.io, "cannot open '\(path)': \(systemError())") }
     var info = stat()
     guard fstat(fd, &info) == 0 else {

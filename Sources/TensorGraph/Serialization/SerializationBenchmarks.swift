@@ -17,6 +17,7 @@ public enum SerializationBenchmarks {
     /// Bytes per second, when ``bytes`` is known.
     public var bytesPerSecond: Double? { bytes.map { Double($0) / seconds } }
 
+    /// `name: 12.3 ms (2.9 MB, 0.24 GB/s)`.
     public var description: String {
       var s = "\(name): \(String(format: "%.1f", seconds * 1000)) ms"
       if let bytes, let rate = bytesPerSecond {

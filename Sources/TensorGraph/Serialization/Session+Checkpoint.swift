@@ -56,8 +56,8 @@ extension Session {
     try restoreVariables(from: SafeTensorsFile(contentsOf: url), requireAll: requireAll)
   }
 
-  /// Restores variables from an open safetensors file; see
-  /// ``restoreVariables(from:requireAll:)-(URL,_)``.
+  /// Restores variables from an open safetensors file, as
+  /// `restoreVariables(from: URL, requireAll:)` does.
   public func restoreVariables(from file: SafeTensorsFile, requireAll: Bool = true) throws {
     var plan: [(Node, SafeTensorsEntry)] = []
     for node in variableNodes {

@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+  import Glibc
+#endif
 import Testing
 import TensorGraph
 import TensorGraphTestSupport
@@ -327,5 +330,21 @@ import TensorGraphTestSupport
       of: "  \"weights\": \"m.safetensors\",\n", with: "")
     try Data(text.utf8).write(to: url)
     expectError(.format, containing: ["the graph names no weights file"]) { try Graph.load(from: url) }
+  }
+}
+
+@Suite struct GraphLoadingFileTypeTests {
+  @Test func weightsNamingAFIFODoesNotHang() throws {
+    let dir = try SerializationFixtures.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let fifo = dir.appendingPathComponent("weights.safetensors")
+    #expect(mkfifo(fifo.path, 0o600) == 0)
+    let json = #"""
+      {"format_version": 1, "producer": "test", "weights": "weights.safetensors", "node": [
+        {"name": "c", "op": "Const", "attr": {"dtype": {"type": "DT_FLOAT"}, "value": {"tensor": {"dtype": "DT_FLOAT", "tensor_shape": {"dim": []}, "weights_key": "c"}}}}]}
+      """#
+    let url = dir.appendingPathComponent("g.json")
+    try Data(json.utf8).write(to: url)
+    expectError(.io, containing: ["weights.safetensors' is not a regular file"]) { try Graph.load(from: url) }
   }
 }

@@ -2,7 +2,7 @@
 // reads with `ast.literal_eval`: dicts, tuples, lists, strings, integers
 // (with Python 2's `L` suffix), True, False and None.
 
-enum PythonLiteral: Equatable {
+enum PythonLiteral {
   case string(String)
   case int(Int)
   case bool(Bool)
@@ -10,19 +10,6 @@ enum PythonLiteral: Equatable {
   case tuple([PythonLiteral])
   case list([PythonLiteral])
   case dict([(PythonLiteral, PythonLiteral)])
-
-  static func == (a: PythonLiteral, b: PythonLiteral) -> Bool {
-    switch (a, b) {
-    case (.string(let x), .string(let y)): return x == y
-    case (.int(let x), .int(let y)): return x == y
-    case (.bool(let x), .bool(let y)): return x == y
-    case (.none, .none): return true
-    case (.tuple(let x), .tuple(let y)), (.list(let x), .list(let y)): return x == y
-    case (.dict(let x), .dict(let y)):
-      return x.count == y.count && zip(x, y).allSatisfy { $0.0 == $1.0 && $0.1 == $1.1 }
-    default: return false
-    }
-  }
 
   var kindName: String {
     switch self {
