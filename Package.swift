@@ -41,6 +41,10 @@ let package = Package(
       dependencies: ["TensorGraph", "COpenBLAS"]
     ),
     .executableTarget(
+      name: "tg-bench-serial",
+      dependencies: ["TensorGraph"]
+    ),
+    .executableTarget(
       name: "tg",
       dependencies: [
         "TensorGraph",
@@ -52,7 +56,8 @@ let package = Package(
     // MARK: - Tests
     .testTarget(
       name: "TensorGraphTests",
-      dependencies: ["TensorGraph", "TensorGraphTestSupport", "TensorGraphExamples"]
+      dependencies: ["TensorGraph", "TensorGraphTestSupport", "TensorGraphExamples"],
+      resources: [.copy("Fixtures")]
     ),
   ]
 )
