@@ -91,7 +91,11 @@ extension StandardOps {
     "Identity", inputs: ["input: T"], outputs: ["output: T"], attrs: ["T: type"], flags: [.cheap],
     summary: "Returns its input.",
     shape: ShapeRules.unchanged,
-    kernel: { _ in { ctx in ctx.setOutput(0, ctx.input(0)) } })
+    kernel: { _ in { ctx in ctx.setOutput(0, ctx.input(0)) } },
+    gradient: .function { c in
+      // d identity(x) = dx
+      [c.grad]
+    })
 }
 
 extension Graph {
