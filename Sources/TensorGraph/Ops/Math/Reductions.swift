@@ -114,7 +114,9 @@ struct ReducedAxesRestorer {
       }
     } else {
       // kept = shape(x) with 1 at the reduced axes:
-      //   mask = max(one_hot(axes mod rank, rank), 0); kept = shape·(1 − mask) + mask
+      //   mask = Σ one_hot(axes mod rank, rank); kept = shape·(1 − mask) + mask
+      // (The kernel rejects repeated axes, so the mask holds 0s and 1s; a
+      // sum, unlike a max, is 0 over no axes.)
       let shape = try g.shape(of: x)
       let rank = try g.reshape(try g.shape(of: shape), [])
       var axes = try g.reshape(try g.cast(c.input(1), to: .int32), [-1])
@@ -123,7 +125,7 @@ struct ReducedAxesRestorer {
       let oneHot = try g.addNode(
         op: "OneHot",
         inputs: [axes, rank, try g.constant(1, dtype: .int32), try g.constant(0, dtype: .int32)])
-      let mask = try g.reduceMax(g.output(oneHot), axes: [0])
+      let mask = try g.sum(g.output(oneHot), axes: [0])
       let one = try g.constant(1, dtype: .int32)
       plan = .dynamic(try g.add(try g.multiply(shape, try g.subtract(one, mask)), mask))
     }
