@@ -41,10 +41,6 @@ let package = Package(
       dependencies: ["TensorGraph", "COpenBLAS"]
     ),
     .executableTarget(
-      name: "tg-bench-serial",
-      dependencies: ["TensorGraph"]
-    ),
-    .executableTarget(
       name: "tg",
       dependencies: [
         "TensorGraph",

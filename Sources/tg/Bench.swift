@@ -24,11 +24,13 @@ struct Bench: ParsableCommand {
   func run() throws {
     let all = RuntimeBenchmarks.all(threads: threads) + MLPBenchmarks.all(threads: threads)
     let selected = cases.isEmpty ? all : all.filter { c in cases.contains { c.name.contains($0) } }
+    let serialization = cases.isEmpty || cases.contains { "serialization".contains($0) }
     if list {
       for c in all { print(c.name) }
+      print("serialization (save/load graphs and weights)")
       return
     }
-    guard !selected.isEmpty else {
+    guard !selected.isEmpty || serialization else {
       throw ValidationError("no case matches \(cases); `tg bench --list` shows them")
     }
     #if DEBUG
@@ -40,7 +42,12 @@ struct Bench: ParsableCommand {
       FileHandle.standardError.write(Data("[\(i + 1)/\(selected.count)] \(c.name)…\n".utf8))
       results.append(try runner.run(c))
     }
-    print(benchmarkTable(results))
+    if !results.isEmpty { print(benchmarkTable(results)) }
+    if serialization {
+      FileHandle.standardError.write(Data("serialization…\n".utf8))
+      print("\nSerialization (best of 5):")
+      for result in try SerializationBenchmarks.run() { print("  \(result)") }
+    }
     if cases.isEmpty || cases.contains(where: { "memory".contains($0) || $0.contains("memory") }) {
       let (planned, unplanned) = try MLPBenchmarks.peakMemory(threads: threads)
       print(String(

@@ -34,6 +34,8 @@ public enum StandardOps {
       addN, sum, mean, maxReduction, minReduction, prod, argMax,
       // MARK: Random
       randomUniform, randomStandardNormal, truncatedNormal,
+      // MARK: Array ops for gradients
+      pad, unpack, splitV, concatOffset, squeeze, invertPermutation, range,
     ]
   }
 }

@@ -188,6 +188,7 @@ import TensorGraphTestSupport
         case .type where !def.inputs.contains { $0.type == .attr(a.name) }:
           attrs[a.name] = .type((a.allowedTypes ?? [.float32]).contains(.float32) ? .float32 : a.allowedTypes!.first!)
         case .tensor: attrs[a.name] = .tensor(Tensor([1, 2] as [Float]))
+        case .int: attrs[a.name] = .int(2)  // Unpack's num: the inputs have 2 rows
         default: break
         }
       }

@@ -92,7 +92,10 @@ extension StandardOps {
     summary: "Returns its input.",
     shape: ShapeRules.unchanged,
     kernel: { _ in { ctx in ctx.setOutput(0, ctx.input(0)) } },
-    gradient: .function { c in [c.grad] })
+    gradient: .function { c in
+      // d identity(x) = dx
+      [c.grad]
+    })
 }
 
 extension Graph {

@@ -50,6 +50,30 @@ extension StandardOps {
       return [PartialShape(dims: out)]
     },
     kernel: concatV2Kernel,
+    gradient: .function { c in
+      // Each input owns a stretch of the output along the axis: its gradient
+      // is that stretch of dy. With the axis and the inputs' sizes along it
+      // known (all but one at most: -1 takes the rest) one SplitV cuts them
+      // all; otherwise ConcatOffset finds where each starts (TensorFlow's
+      // ConcatOffset + Slice).
+      let g = c.graph
+      let n = c.inputs.count - 1
+      let values = Array(c.inputs[..<n])
+      let axisInput = c.input(n)
+      if let a = g.constantValue(of: axisInput.ref)?.integers().first,
+        let rank = values.first(where: { $0.shape.rank != nil })?.shape.rank,
+        let axis = normalizedAxis(a, rank: rank)
+      {
+        let sizes = values.map { $0.shape[axis].value ?? -1 }
+        if sizes.filter({ $0 == -1 }).count <= 1 {
+          return try g.split(c.grad, sizes: sizes, axis: axis).map { $0 as Output? } + [nil]
+        }
+      }
+      let shapes = try values.map { try g.shape(of: $0) }
+      let axis32 = axisInput.dtype == .int32 ? axisInput : try g.cast(axisInput, to: .int32)
+      let offsets = try g.concatOffset(axis: axis32, shapes: shapes)
+      return try zip(offsets, shapes).map { try g.slice(c.grad, begin: $0, size: $1) as Output? } + [nil]
+    },
     cost: { c in Cost(flops: 0, bytes: Double(c.inputBytes + c.outputBytes)) })
 }
 
@@ -107,6 +131,10 @@ extension StandardOps {
       return [PartialShape(dims: dims)]
     },
     kernel: packKernel,
+    gradient: .function { c in
+      // Input i is slice i of the output along the axis: dxᵢ = unstack(dy)ᵢ.
+      try c.graph.unstack(c.grad, num: c.int("N"), axis: c.int("axis")).map { $0 as Output? }
+    },
     cost: { c in Cost(flops: 0, bytes: Double(c.inputBytes + c.outputBytes)) })
 }
 
@@ -118,5 +146,73 @@ extension Graph {
     _ values: [Output], axis: Int = 0, name: String? = nil, file: String = #fileID, line: Int = #line
   ) throws -> Output {
     try build("Pack", values, attrs: ["axis": .int(axis)], name: name ?? "stack", file: file, line: line)
+  }
+}
+
+// MARK: - ConcatOffset
+
+extension StandardOps {
+  static let concatOffset = OpDef(
+    "ConcatOffset", inputs: ["concat_dim: int32", "shape: N * shape_type"], outputs: ["offset: N * shape_type"],
+    attrs: ["N: int >= 2", "shape_type: {int32, int64} = int32"], flags: .cheap,
+    summary: "Where each of ConcatV2's inputs, of the given shapes, starts in its output: 0 along every dimension but concat_dim, and there the sum of the sizes before it.",
+    shape: { c in
+      try c.requireRank(0, atMost: 0, "concat_dim")
+      let n = c.inputs.count - 1
+      var length = Dimension.unknown
+      for i in 0..<n {
+        try c.requireVector(i + 1, "shape[\(i)]")
+        guard let m = length.merged(with: c.shape(i + 1)[0]) else {
+          throw c.error("the shapes must all have the same rank, but shape[\(i)] has \(c.shape(i + 1)[0]) entries and an earlier one \(length)")
+        }
+        length = m
+      }
+      if let d = c.constantInts(0)?.first, let rank = length.value, normalizedAxis(d, rank: rank) == nil {
+        throw c.invalid("concat_dim \(d) is out of range for shapes of rank \(rank); it must be in [\(-rank), \(rank))")
+      }
+      return Array(repeating: PartialShape(dims: [length]), count: n)
+    },
+    kernel: { b in
+      let wide = b.type("shape_type") == .int64
+      return { ctx in
+        let n = ctx.inputCount - 1
+        let dim = try ctx.indexScalar(0, "concat_dim")
+        var first: [Int] = []
+        var offset = 0
+        for i in 0..<n {
+          let t = ctx.input(i + 1)
+          guard t.rank == 1 else {
+            throw ctx.error(.invalidArgument, "shape[\(i)] must be a vector but has shape \(t.shape)")
+          }
+          let s = t.indexScalars()
+          if i == 0 { first = s }
+          guard let axis = normalizedAxis(dim, rank: first.count) else {
+            throw ctx.error(.invalidArgument, "concat_dim \(dim) is out of range for shapes of rank \(first.count); it must be in [\(-first.count), \(first.count))")
+          }
+          guard s.count == first.count, s.indices.allSatisfy({ $0 == axis || s[$0] == first[$0] }) else {
+            throw ctx.error(.shapeMismatch, "shape[\(i)] is \(s) but shape[0] is \(first): all dimensions but concat_dim \(axis) must match")
+          }
+          var out = [Int](repeating: 0, count: s.count)
+          out[axis] = offset
+          let (next, overflow) = offset.addingReportingOverflow(s[axis])
+          if overflow || (!wide && !Tensor.fitsInt32(next)) {
+            throw ctx.error(.invalidArgument, "the offsets overflow shape_type \(wide ? "int64" : "int32")")
+          }
+          offset = next
+          ctx.setOutput(i, Tensor.indexVector(out, wide: wide))
+        }
+      }
+    },
+    gradient: .notDifferentiable)
+}
+
+extension Graph {
+  /// Where each input of a concatenation along the axis held by the int32
+  /// scalar `axis` starts, given the inputs' shapes (`ConcatOffset`): one
+  /// offset vector per shape.
+  public func concatOffset(
+    axis: Output, shapes: [Output], name: String? = nil, file: String = #fileID, line: Int = #line
+  ) throws -> [Output] {
+    try buildMulti("ConcatOffset", [axis] + shapes, name: name, file: file, line: line)
   }
 }

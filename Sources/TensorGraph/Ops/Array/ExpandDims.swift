@@ -38,7 +38,7 @@ extension StandardOps {
     },
     gradient: .function { c in
       // A reshape: the gradient is reshaped back.
-      [try c.graph.reshape(c.grad, shape: try c.graph.shape(of: c.input(0))), nil]
+      [try c.graph.reshape(c.grad, like: c.input(0)), nil]
     })
 }
 

@@ -43,6 +43,10 @@ extension StandardOps {
         fillRepeating(out, with: value)
         ctx.setOutput(0, out)
       }
+    },
+    gradient: .function { c in
+      // Every output element is the value: d value = Σ grad. The dims get none.
+      [nil, try c.graph.sum(c.grad)]
     })
 }
 

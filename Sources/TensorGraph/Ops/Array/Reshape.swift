@@ -16,6 +16,11 @@ extension StandardOps {
         ctx.setOutput(0, Tensor(dtype: x.dtype, shape: shape, buffer: x.storage))
       }
     },
+    gradient: .function { c in
+      // The same elements in another shape: the gradient is reshaped back
+      // to the tensor's shape. The requested shape gets no gradient.
+      [try c.graph.reshape(c.grad, like: c.input(0)), nil]
+    },
     cost: { _ in Cost(flops: 0, bytes: 0) })
 
   /// TensorFlow's `SetOutputShapeForReshape`: the requested shape as far as

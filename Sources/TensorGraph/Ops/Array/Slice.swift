@@ -90,6 +90,19 @@ extension StandardOps {
       default: return make(UInt64.self)
       }
     },
+    gradient: .function { c in
+      // The slice's elements go back to their places and zeros elsewhere:
+      // dx = pad(dy) with begin before and shape(x) - shape(y) - begin after
+      // along each dimension.
+      let g = c.graph, x = c.input(0), begin = c.input(1), y = c.output(0)
+      if let b = g.constantValue(of: begin.ref)?.integers(), let xd = x.shape.concrete, let yd = y.shape.concrete {
+        return [try g.pad(c.grad, paddings: xd.indices.map { [b[$0], xd[$0] - b[$0] - yd[$0]] }), nil, nil]
+      }
+      let t = begin.dtype
+      let after = try g.subtract(try g.subtract(try g.shapeTensor(of: x, dtype: t), try g.shapeTensor(of: y, dtype: t)), begin)
+      let paddings = try g.concat([try g.reshape(begin, [-1, 1]), try g.reshape(after, [-1, 1])], axis: 1)
+      return [try g.pad(c.grad, paddings: paddings), nil, nil]
+    },
     cost: { c in Cost(flops: 0, bytes: Double(2 * c.outputBytes)) })
 }
 

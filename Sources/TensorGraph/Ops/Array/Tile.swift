@@ -32,6 +32,37 @@ extension StandardOps {
       return [PartialShape(dims: dims)]
     },
     kernel: tileKernel,
+    gradient: .function { c in
+      // Each input element appears once per tile, so dx sums dy over the
+      // tiles: viewed as [m₀, d₀, m₁, d₁, …] (the multiples interleaved with
+      // the input's dimensions), dy holds the tiles along the m axes.
+      let g = c.graph, x = c.input(0), multiples = c.input(1)
+      if let m = g.constantValue(of: multiples.ref)?.integers(), let d = x.shape.dims {
+        // Multiples of 1 need no axis; one unknown dimension becomes -1.
+        var split: [Dimension] = [], axes: [Int] = []
+        for (mi, di) in zip(m, d) {
+          if mi != 1 {
+            axes.append(split.count)
+            split.append(.known(mi))
+          }
+          split.append(di)
+        }
+        if axes.isEmpty { return [c.grad, nil] }
+        let unknown = split.filter { $0.value == nil }.count
+        if unknown == 0 || (unknown == 1 && !split.contains(0)) {
+          return [try g.sum(try g.reshape(c.grad, split.map { $0.value ?? -1 }), axes: axes), nil]
+        }
+      }
+      let split = try g.reshape(try g.stack([multiples, try g.shapeTensor(of: x, dtype: multiples.dtype)], axis: 1), [-1])
+      let axes: Output
+      if let rank = x.shape.rank ?? (multiples.shape.rank == 1 ? multiples.shape[0].value : nil) {
+        axes = try g.constant(Tensor.indexVector(Array(stride(from: 0, to: 2 * rank, by: 2)), wide: false), name: "axes")
+      } else {
+        let length = try g.reshape(try g.shape(of: split), [])
+        axes = try g.range(start: try g.constant(Tensor(Int32(0))), limit: length, delta: try g.constant(Tensor(Int32(2))))
+      }
+      return [try g.sum(try g.reshape(c.grad, shape: split), axes: axes), nil]
+    },
     cost: { c in Cost(flops: 0, bytes: Double(c.inputBytes + c.outputBytes)) })
 }
 
@@ -81,6 +112,10 @@ extension StandardOps {
       return [PartialShape(dims: out)]
     },
     kernel: broadcastToKernel,
+    gradient: .function { c in
+      // The stretched and added dimensions repeat the input: dx sums dy over them.
+      [try c.unbroadcast(c.grad, to: c.input(0)), nil]
+    },
     cost: { c in Cost(flops: 0, bytes: Double(c.inputBytes + c.outputBytes)) })
 }
 

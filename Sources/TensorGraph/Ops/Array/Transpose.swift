@@ -23,20 +23,36 @@ extension StandardOps {
       return [PartialShape(dims: perm.map { input[$0] })]
     },
     kernel: transposeKernel,
+    gradient: .function { c in
+      // y = transpose(x, p) puts dimension p[i] of x at i; the gradient goes
+      // back with the inverse permutation: dx = transpose(dy, p⁻¹).
+      let g = c.graph
+      if let perm = g.constantValue(of: c.input(1).ref)?.integers() {
+        return [try g.transpose(c.grad, perm: invertedPermutation(perm)), nil]
+      }
+      return [try g.transpose(c.grad, perm: try g.invertPermutation(c.input(1))), nil]
+    },
     cost: { c in Cost(flops: 0, bytes: Double(c.inputBytes + c.outputBytes)) })
 
   /// Why `perm` is not a permutation of `0..<rank`, or `nil` when it is.
-  static func permutationProblem(_ perm: [Int], rank: Int) -> String? {
+  static func permutationProblem(_ perm: [Int], rank: Int, label: String = "perm") -> String? {
     var seen = [Bool](repeating: false, count: rank)
     for p in perm {
       guard p >= 0 && p < rank else {
-        return "perm \(perm) is not a permutation of 0..<\(rank): \(p) is out of range [0, \(rank))"
+        return "\(label) \(perm) is not a permutation of 0..<\(rank): \(p) is out of range [0, \(rank))"
       }
-      guard !seen[p] else { return "perm \(perm) is not a permutation of 0..<\(rank): \(p) appears twice" }
+      guard !seen[p] else { return "\(label) \(perm) is not a permutation of 0..<\(rank): \(p) appears twice" }
       seen[p] = true
     }
     return nil
   }
+}
+
+/// The inverse of the permutation `perm` (which must be one): `inverse[perm[i]] = i`.
+func invertedPermutation(_ perm: [Int]) -> [Int] {
+  var inverse = [Int](repeating: 0, count: perm.count)
+  for (i, p) in perm.enumerated() { inverse[p] = i }
+  return inverse
 }
 
 extension Graph {
@@ -66,5 +82,45 @@ extension Graph {
     _ x: Output, perm: Output, name: String? = nil, file: String = #fileID, line: Int = #line
   ) throws -> Output {
     try build("Transpose", [x, perm], name: name ?? "transpose", file: file, line: line)
+  }
+}
+
+// MARK: - InvertPermutation
+
+extension StandardOps {
+  static let invertPermutation = OpDef(
+    "InvertPermutation", inputs: ["x: T"], outputs: ["y: T"], attrs: ["T: {int32, int64} = int32"], flags: .cheap,
+    summary: "Returns the inverse of the permutation x of 0..<n: y[x[i]] = i.",
+    shape: { c in
+      try c.requireVector(0, "x")
+      if let x = c.constantInts(0), let problem = permutationProblem(x, rank: x.count, label: "x") {
+        throw c.invalid(problem)
+      }
+      return [c.shape(0).rank == nil ? .unknown(rank: 1) : c.shape(0)]
+    },
+    kernel: { b in
+      let wide = b.inputs[0].dtype == .int64
+      return { ctx in
+        let x = ctx.input(0)
+        guard x.rank == 1 else {
+          throw ctx.error(.invalidArgument, "'x' must be a vector but has shape \(x.shape)")
+        }
+        let perm = x.indexScalars()
+        if let problem = StandardOps.permutationProblem(perm, rank: perm.count, label: "x") {
+          throw ctx.error(.invalidArgument, problem)
+        }
+        ctx.setOutput(0, Tensor.indexVector(invertedPermutation(perm), wide: wide))
+      }
+    },
+    gradient: .notDifferentiable)
+}
+
+extension Graph {
+  /// The inverse of the permutation vector `x` (`InvertPermutation`,
+  /// `tf.math.invert_permutation`): `y[x[i]] = i`.
+  public func invertPermutation(_ x: Output, name: String? = nil, file: String = #fileID, line: Int = #line) throws
+    -> Output
+  {
+    try build("InvertPermutation", [x], name: name, file: file, line: line)
   }
 }

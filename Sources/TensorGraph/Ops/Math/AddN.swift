@@ -50,6 +50,10 @@ extension StandardOps {
       case .bool: throw b.unsupported()
       }
     },
+    gradient: .function { c in
+      // d(x₁ + … + xₙ) = dx₁ + … + dxₙ: every input gets the gradient.
+      Array(repeating: c.grad, count: c.inputs.count)
+    },
     cost: { c in
       let n = c.outputs[0].shape.reduce(1, *)
       return Cost(flops: Double(max(c.inputs.count - 1, 0) * n), bytes: Double(c.inputBytes + c.outputBytes))

@@ -68,30 +68,55 @@ extension StandardOps {
       }
       return [try g.divide(spread, count), nil]
     })
-  static let maxReduction = reduction("Max", .max, "The maximum of the input over the axes in reduction_indices.")
-  static let minReduction = reduction("Min", .min, "The minimum of the input over the axes in reduction_indices.")
-  static let prod = reduction("Prod", .prod, "Multiplies the input over the axes in reduction_indices.")
+  static let maxReduction = reduction(
+    "Max", .max, "The maximum of the input over the axes in reduction_indices.",
+    gradient: .function { c in try minOrMaxGradient(c) })
+  static let minReduction = reduction(
+    "Min", .min, "The minimum of the input over the axes in reduction_indices.",
+    gradient: .function { c in try minOrMaxGradient(c) })
+  static let prod = reduction(
+    "Prod", .prod, "Multiplies the input over the axes in reduction_indices.",
+    gradient: .function { c in try prodGradient(c) })
 }
 
 // MARK: - Gradient support
 
-/// The upstream gradient of a reduction, broadcast back to the input's
-/// shape: reduced axes are restored as size 1 (statically when the axes are
-/// constant, else with a mask built in the graph), then broadcast.
-func reductionGradientToInputShape(_ c: GradientContext) throws -> Output {
-  let g = c.graph, x = c.input(0)
-  var grad = c.grad
-  if !c.bool("keep_dims") {
-    if let axes = g.constantValue(of: c.input(1).ref)?.integers(), let rank = x.shape.rank {
-      let reduced = Set(axes.map { $0 < 0 ? $0 + rank : $0 })
-      if let dims = x.shape.concrete {
-        grad = try g.reshape(grad, dims.indices.map { reduced.contains($0) ? 1 : dims[$0] })
+/// Puts a reduction's reduced axes back as size-1 dimensions (what
+/// keep_dims gives), so that a tensor shaped like the reduction's output —
+/// its gradient, its value — broadcasts against the input. The shape is
+/// settled once per gradient: statically when the axes are constant and the
+/// input's rank known (one Reshape, or ExpandDims per axis when several
+/// dimensions are unknown), else in the graph.
+struct ReducedAxesRestorer {
+  private enum Plan {
+    case keepDims
+    case reshape([Int])
+    case expand([Int])
+    case dynamic(Output)
+  }
+
+  private let graph: Graph
+  private let plan: Plan
+
+  init(_ c: GradientContext) throws {
+    let g = c.graph, x = c.input(0)
+    graph = g
+    if c.bool("keep_dims") {
+      plan = .keepDims
+    } else if let axes = g.constantValue(of: c.input(1).ref)?.integers(), let dims = x.shape.dims {
+      let reduced = Set(axes.map { $0 < 0 ? $0 + dims.count : $0 })
+      let kept = dims.indices.map { reduced.contains($0) ? 1 : dims[$0] }
+      let unknown = kept.filter { $0.value == nil }.count
+      if unknown == 0 || (unknown == 1 && !kept.contains(0)) {
+        plan = .reshape(kept.map { $0.value ?? -1 })
       } else {
-        for axis in reduced.sorted() { grad = try g.expandDims(grad, axis: axis) }
+        plan = .expand(reduced.sorted())
       }
     } else {
       // kept = shape(x) with 1 at the reduced axes:
-      //   mask = max(one_hot(axes mod rank, rank), 0); kept = shape·(1 − mask) + mask
+      //   mask = Σ one_hot(axes mod rank, rank); kept = shape·(1 − mask) + mask
+      // (The kernel rejects repeated axes, so the mask holds 0s and 1s; a
+      // sum, unlike a max, is 0 over no axes.)
       let shape = try g.shape(of: x)
       let rank = try g.reshape(try g.shape(of: shape), [])
       var axes = try g.reshape(try g.cast(c.input(1), to: .int32), [-1])
@@ -100,15 +125,76 @@ func reductionGradientToInputShape(_ c: GradientContext) throws -> Output {
       let oneHot = try g.addNode(
         op: "OneHot",
         inputs: [axes, rank, try g.constant(1, dtype: .int32), try g.constant(0, dtype: .int32)])
-      let mask = try g.reduceMax(g.output(oneHot), axes: [0])
+      let mask = try g.sum(g.output(oneHot), axes: [0])
       let one = try g.constant(1, dtype: .int32)
-      let kept = try g.add(try g.multiply(shape, try g.subtract(one, mask)), mask)
-      grad = try g.reshape(grad, shape: kept)
+      plan = .dynamic(try g.add(try g.multiply(shape, try g.subtract(one, mask)), mask))
     }
   }
+
+  /// `t`, shaped like the reduction's output, with the reduced axes back.
+  func callAsFunction(_ t: Output) throws -> Output {
+    switch plan {
+    case .keepDims:
+      return t
+    case .reshape(let dims):
+      return t.shape.concrete == dims ? t : try graph.reshape(t, dims)
+    case .expand(let axes):
+      var r = t
+      for axis in axes { r = try graph.expandDims(r, axis: axis) }
+      return r
+    case .dynamic(let shape):
+      return try graph.reshape(t, shape: shape)
+    }
+  }
+}
+
+/// The upstream gradient of a reduction, broadcast back to the input's
+/// shape: reduced axes are restored as size 1, then broadcast.
+func reductionGradientToInputShape(_ c: GradientContext) throws -> Output {
+  let g = c.graph, x = c.input(0)
+  let grad = try ReducedAxesRestorer(c)(c.grad)
   if let dims = x.shape.concrete, grad.shape.concrete == dims { return grad }
   if let dims = x.shape.concrete { return try g.broadcastTo(grad, shape: dims) }
   return try g.broadcastTo(grad, shape: try g.shape(of: x))
+}
+
+/// Max and Min (TensorFlow's `_MinOrMaxGrad`): the gradient goes to the
+/// elements equal to the result, split equally among ties:
+///   dx = dy · [x = y] / Σ[x = y]
+/// (NaN results match no element, giving NaN gradients, as TensorFlow.)
+func minOrMaxGradient(_ c: GradientContext) throws -> [Output?] {
+  let g = c.graph, x = c.input(0)
+  let restore = try ReducedAxesRestorer(c)
+  let y = try restore(c.output(0)), grad = try restore(c.grad)
+  let indicators = try g.cast(try g.equal(x, y), to: x.dtype)
+  let selected = try g.sum(indicators, axes: c.input(1), keepDims: true)
+  return [try g.multiply(try g.divide(indicators, selected), grad), nil]
+}
+
+/// Prod: ∂y/∂xᵢ is the product of the other elements of xᵢ's group.
+///
+/// With z zeros in the group that is y/xᵢ when z = 0; the product p of the
+/// group's nonzero elements for the zero itself when z = 1 (0 for the
+/// others); and 0 everywhere when z ≥ 2. With [·] an indicator:
+///   nonzero = x + [x = 0]   (zeros replaced by 1)
+///   dx = dy · (p / nonzero) · [z = [x = 0]]
+/// TensorFlow's `_ProdGrad` gets the same values from two exclusive
+/// cumulative products (before and after each element, over the reduced
+/// axes transposed to the front and flattened): exact for any number of
+/// zeros — a group with two or more zeros has a zero gradient everywhere —
+/// at the price of Transpose, Cumprod and ListDiff nodes. Here p / xᵢ can
+/// overflow where the product of the others does not (|y| beyond the
+/// largest float while one |xᵢ| > 1 brings it back): TensorFlow gives the
+/// finite value, this gives inf.
+func prodGradient(_ c: GradientContext) throws -> [Output?] {
+  let g = c.graph, x = c.input(0), axes = c.input(1)
+  let grad = try ReducedAxesRestorer(c)(c.grad)
+  let isZero = try g.cast(try g.equal(x, try g.constant(0, dtype: x.dtype)), to: x.dtype)
+  let zeros = try g.sum(isZero, axes: axes, keepDims: true)
+  let nonzero = try g.add(x, isZero)
+  let product = try g.prod(nonzero, axes: axes, keepDims: true)
+  let others = try g.multiply(try g.divide(product, nonzero), try g.cast(try g.equal(zeros, isZero), to: x.dtype))
+  return [try g.multiply(grad, others), nil]
 }
 
 // MARK: - Builders
