@@ -32,6 +32,9 @@ public enum StandardOps {
       addN, sum, mean, maxReduction, minReduction, prod, argMax,
       // MARK: Random
       randomUniform, randomStandardNormal, truncatedNormal,
+      // MARK: Gradient ops
+      reluGrad, relu6Grad, eluGrad, softplusGrad, sigmoidGrad, tanhGrad, sqrtGrad, rsqrtGrad, reciprocalGrad,
+      biasAddGrad,
     ]
   }
 }
