@@ -27,8 +27,10 @@ extension StandardOps {
     kernel: softmaxCrossEntropyKernel,
     gradient: .function { c in
       // loss = −Σ labels·log_softmax(f) per row, backprop = softmax(f) − labels:
-      //   ∂loss/∂f = backprop           ∂loss/∂labels = −log_softmax(f)
-      //   ∂backprop/∂f = softmax's Jacobian   ∂backprop/∂labels = −I
+      //   ∂loss/∂f = softmax(f)·Σlabels − labels = backprop (labels rows
+      //     are distributions, as the op and TensorFlow's gradient assume)
+      //   ∂loss/∂labels = −log_softmax(f)
+      //   ∂backprop/∂f = softmax's Jacobian    ∂backprop/∂labels = −I
       // (TensorFlow's _SoftmaxCrossEntropyWithLogitsGrad, which leaves out the
       // −I term; it is kept here so the labels' gradient is exact whenever
       // the backprop output is used too). Both are then summed back to
