@@ -64,14 +64,18 @@ struct UnaryGradientCase: Sendable, CustomTestStringConvertible {
     }
   }
 
-  /// The gradient function's own gradient: the first gradient is built
-  /// inside the checked function, and the checker differentiates it again.
+  /// The gradient function's own gradient: the first gradient, with an
+  /// upstream gradient `v` that is an input too, is built inside the
+  /// checked function, and the checker differentiates it with respect to
+  /// both `x` and `v` (so both inputs of ReluGrad, TanhGrad, … are checked).
   @Test(arguments: UnaryGradientCase.all)
   func gradientOfGradientMatchesFiniteDifferences(_ c: UnaryGradientCase) {
     let x = Tensor.f64(c.values(6, seed: UInt64(c.op.count + 100)), [2, 3])
-    expectGradientsMatch(inputs: [x]) { g, xs, _ in
+    var rng = TestRandom(seed: 5)
+    let v = Tensor.f64(rng.uniform(6, in: -2...2), [2, 3])
+    expectGradientsMatch(inputs: [x, v]) { g, xs, _ in
       let y = try c.build(g, xs[0])
-      return try g.gradients(of: y, with: [xs[0]], unconnected: .zero)[0]!
+      return try g.gradients(of: [y], with: [xs[0]], gradYs: [xs[1]], unconnected: .zero)[0]!
     }
   }
 
