@@ -250,3 +250,35 @@ extension Graph {
     output(try addNode(op: "SigmoidGrad", inputs: [y, dy]))
   }
 }
+
+// MARK: - Registry
+
+@Suite struct MathGradientRegistryTests {
+  static let differentiable = [
+    "Neg", "Abs", "Square", "Sign", "Exp", "Log", "Sqrt", "Rsqrt", "Reciprocal", "Relu", "Relu6", "Elu", "Softplus",
+    "Sigmoid", "Tanh", "BiasAdd", "Softmax", "LogSoftmax", "SoftmaxCrossEntropyWithLogits",
+    "SparseSoftmaxCrossEntropyWithLogits", "Select", "SelectV2", "Cast", "ReluGrad", "Relu6Grad", "EluGrad",
+    "SoftplusGrad", "SigmoidGrad", "TanhGrad", "SqrtGrad", "RsqrtGrad", "ReciprocalGrad", "BiasAddGrad",
+  ]
+  static let stopping = [
+    "Equal", "NotEqual", "Less", "LessEqual", "Greater", "GreaterEqual", "LogicalNot", "LogicalAnd", "LogicalOr",
+  ]
+
+  @Test(arguments: differentiable)
+  func hasAGradientFunction(_ name: String) throws {
+    let def = try #require(OpRegistry.standard.op(named: name))
+    guard case .function = def.gradient else {
+      Issue.record("\(name) has no gradient function")
+      return
+    }
+  }
+
+  @Test(arguments: stopping)
+  func comparisonsAndLogicalOpsStopGradients(_ name: String) throws {
+    let def = try #require(OpRegistry.standard.op(named: name))
+    guard case .notDifferentiable = def.gradient else {
+      Issue.record("\(name) should be marked not differentiable")
+      return
+    }
+  }
+}
