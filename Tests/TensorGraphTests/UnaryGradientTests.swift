@@ -167,12 +167,12 @@ struct GradientOpCase: Sendable, CustomTestStringConvertible {
     let (a, b) = c.values(24, seed: UInt64(c.op.count))
     let (sa, sb) = (MathFixtures.stored(a, dtype), MathFixtures.stored(b, dtype))
     let g = Graph()
-    let z = g.output(
-      try g.addNode(
-        op: c.op,
-        inputs: [try g.constant(MathFixtures.tensor(sa, [2, 3, 4], dtype)), try g.constant(MathFixtures.tensor(sb, [2, 3, 4], dtype))]))
+    let ta = try g.constant(MathFixtures.tensor(sa, [2, 3, 4], dtype))
+    let tb = try g.constant(MathFixtures.tensor(sb, [2, 3, 4], dtype))
+    let z = g.output(try g.addNode(op: c.op, inputs: [ta, tb]))
     #expect(z.dtype == dtype && z.shape == [2, 3, 4])
-    expectClose(try evaluate(z), zip(sa, sb).map(c.reference), shape: [2, 3, 4], tolerance: MathFixtures.tolerance(dtype) * 4)
+    let tolerance = MathFixtures.tolerance(dtype) * 4
+    expectClose(try evaluate(z), zip(sa, sb).map(c.reference), shape: [2, 3, 4], tolerance: tolerance)
   }
 
   /// Each gradient op's own gradient (with respect to both inputs), as
@@ -191,10 +191,9 @@ struct GradientOpCase: Sendable, CustomTestStringConvertible {
     let features: [Double] = dtype == .uint8 ? [0, 1, 5, 6, 7, 200] : [-3, 0, 1, 5, 6, 7]
     for (op, pass) in [("ReluGrad", { (f: Double) in f > 0 }), ("Relu6Grad", { (f: Double) in f > 0 && f < 6 })] {
       let g = Graph()
-      let z = g.output(
-        try g.addNode(
-          op: op,
-          inputs: [try g.constant(MathFixtures.tensor(grads, [6], dtype)), try g.constant(MathFixtures.tensor(features, [6], dtype))]))
+      let a = try g.constant(MathFixtures.tensor(grads, [6], dtype))
+      let b = try g.constant(MathFixtures.tensor(features, [6], dtype))
+      let z = g.output(try g.addNode(op: op, inputs: [a, b]))
       let v = try evaluate(z)
       #expect(v.dtype == dtype)
       #expect(v.doubles() == zip(grads, features).map { pass($1) ? $0 : 0 })
