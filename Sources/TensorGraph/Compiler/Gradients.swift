@@ -85,11 +85,18 @@ private final class GradientBuilder {
     self.ys = ys
     self.xs = xs
     stopped = Set(stopGradients.map(\.nodeID))
-    // Forward from the xs, then backward from the ys within that set.
+    // Forward from the xs, then backward from the ys within that set. The
+    // forward search does not pass through ops that stop gradients (or
+    // through stopped nodes): nothing downstream of them can send a
+    // gradient back to an x, so they need no gradient rule either.
     var reachable = Set(xs.map(\.nodeID))
     var stack = Array(reachable)
     while let id = stack.popLast() {
-      for c in graph.consumers(of: id) where reachable.insert(c).inserted { stack.append(c) }
+      for c in graph.consumers(of: id) where reachable.insert(c).inserted {
+        if case .notDifferentiable = nodes[c].def.gradient { continue }
+        if stopped.contains(c) { continue }
+        stack.append(c)
+      }
     }
     var between = Set<Int>()
     stack = ys.map(\.nodeID).filter { reachable.contains($0) }

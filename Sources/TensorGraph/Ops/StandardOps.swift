@@ -36,6 +36,9 @@ public enum StandardOps {
       randomUniform, randomStandardNormal, truncatedNormal,
       // MARK: Array ops for gradients
       pad, unpack, splitV, concatOffset, squeeze, invertPermutation, range,
+      // MARK: Gradient ops
+      reluGrad, relu6Grad, eluGrad, softplusGrad, sigmoidGrad, tanhGrad, sqrtGrad, rsqrtGrad, reciprocalGrad,
+      biasAddGrad,
     ]
   }
 }

@@ -35,7 +35,14 @@ extension StandardOps {
       }
       return [merged]
     },
-    kernel: selectKernel)
+    kernel: selectKernel,
+    gradient: .function { c in
+      // Each output element is one of t's or e's: the gradient goes where
+      // the value came from; the condition gets none (TensorFlow's _SelectGrad).
+      let g = c.graph, cond = c.input(0)
+      let zeros = try g.zerosLike(c.grad)
+      return [nil, try g.select(cond, c.grad, zeros), try g.select(cond, zeros, c.grad)]
+    })
 }
 
 extension Graph {
@@ -67,7 +74,17 @@ extension StandardOps {
       }
       return [out]
     },
-    kernel: selectV2Kernel)
+    kernel: selectV2Kernel,
+    gradient: .function { c in
+      // As Select, then summed back over the axes along which t or e was
+      // broadcast (TensorFlow's _SelectGradV2).
+      let g = c.graph, cond = c.input(0), t = c.input(1), e = c.input(2)
+      let zero = try g.constant(0, dtype: c.grad.dtype)
+      return [
+        nil, try c.unbroadcast(try g.selectV2(cond, c.grad, zero), to: t),
+        try c.unbroadcast(try g.selectV2(cond, zero, c.grad), to: e),
+      ]
+    })
 }
 
 extension Graph {

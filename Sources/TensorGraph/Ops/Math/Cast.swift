@@ -7,7 +7,15 @@ extension StandardOps {
     attrs: ["SrcT: type", "DstT: type", "Truncate: bool = false"], flags: [.elementwise, .cheap],
     summary: "Converts x to dtype DstT elementwise.",
     shape: ShapeRules.unchanged,
-    kernel: castKernel)
+    kernel: castKernel,
+    gradient: .function { c in
+      // Between floating-point dtypes the cast is the identity up to
+      // rounding: the gradient is cast back to the source dtype. To or from
+      // other dtypes there is none (TensorFlow's _CastGrad).
+      let source = c.input(0).dtype
+      guard source.isFloatingPoint, c.grad.dtype.isFloatingPoint else { return [nil] }
+      return [try c.graph.cast(c.grad, to: source)]
+    })
 }
 
 extension Graph {

@@ -13,11 +13,13 @@ extension StandardOps {
   /// the same dtype and shape.
   static func unaryOp(
     _ name: String, input: String = "x", output: String = "y", types: String = "{float32, float64, int32, int64}",
-    flags: OpFlags = .cheap, summary: String, kernel: @escaping KernelFactory, cost: CostFunction? = nil
+    flags: OpFlags = .cheap, summary: String, kernel: @escaping KernelFactory, gradient: GradientRule = .undefined,
+    cost: CostFunction? = nil
   ) -> OpDef {
     OpDef(
       name, inputs: ["\(input): T"], outputs: ["\(output): T"], attrs: ["T: \(types)"],
-      flags: flags.union(.elementwise), summary: summary, shape: ShapeRules.unchanged, kernel: kernel, cost: cost)
+      flags: flags.union(.elementwise), summary: summary, shape: ShapeRules.unchanged, kernel: kernel,
+      gradient: gradient, cost: cost)
   }
 
   /// Flops charged per element for a libm transcendental (`exp`, `log`).
@@ -34,7 +36,12 @@ public enum NegFunction: UnaryArithmeticFunction {
 }
 
 extension StandardOps {
-  static let neg = unaryOp("Neg", summary: "Returns -x elementwise.", kernel: NegFunction.kernel)
+  static let neg = unaryOp(
+    "Neg", summary: "Returns -x elementwise.", kernel: NegFunction.kernel,
+    gradient: .function { c in
+      // d(−x) = −dx
+      [try c.graph.negate(c.grad)]
+    })
 }
 
 extension Graph {
@@ -54,7 +61,12 @@ public enum AbsFunction: UnaryArithmeticFunction {
 }
 
 extension StandardOps {
-  static let absOp = unaryOp("Abs", summary: "Returns |x| elementwise.", kernel: AbsFunction.kernel)
+  static let absOp = unaryOp(
+    "Abs", summary: "Returns |x| elementwise.", kernel: AbsFunction.kernel,
+    gradient: .function { c in
+      // d|x| = sign(x)·dx (0 at x = 0, as TensorFlow)
+      [try c.graph.multiply(c.grad, try c.graph.sign(c.input(0)))]
+    })
 }
 
 extension Graph {
@@ -72,7 +84,13 @@ public enum SquareFunction: UnaryArithmeticFunction {
 }
 
 extension StandardOps {
-  static let square = unaryOp("Square", summary: "Returns x * x elementwise.", kernel: SquareFunction.kernel)
+  static let square = unaryOp(
+    "Square", summary: "Returns x * x elementwise.", kernel: SquareFunction.kernel,
+    gradient: .function { c in
+      // d(x²) = 2x·dx
+      let g = c.graph, x = c.input(0)
+      return [try g.multiply(c.grad, try g.multiply(x, try g.constant(2, dtype: x.dtype)))]
+    })
 }
 
 extension Graph {
@@ -91,7 +109,12 @@ public enum SignFunction: UnaryArithmeticFunction {
 
 extension StandardOps {
   static let sign = unaryOp(
-    "Sign", summary: "Returns -1, 0 or 1 elementwise by the sign of x (NaN for NaN).", kernel: SignFunction.kernel)
+    "Sign", summary: "Returns -1, 0 or 1 elementwise by the sign of x (NaN for NaN).", kernel: SignFunction.kernel,
+    gradient: .function { c in
+      // Piecewise constant: zero wherever defined (TensorFlow's _SignGrad
+      // returns zeros rather than stopping the gradient).
+      [try c.graph.zerosLike(c.input(0))]
+    })
 }
 
 extension Graph {
@@ -111,6 +134,10 @@ public enum ExpFunction: UnaryFloatFunction {
 extension StandardOps {
   static let expOp = unaryOp(
     "Exp", types: "{float32, float64}", flags: [], summary: "Returns e^x elementwise.", kernel: ExpFunction.kernel,
+    gradient: .function { c in
+      // d eˣ = eˣ·dx = y·dx: reuse the output
+      [try c.graph.multiply(c.grad, c.output(0))]
+    },
     cost: elementwiseCost(flopsPerElement: transcendentalFlops))
 }
 
@@ -131,7 +158,12 @@ public enum LogFunction: UnaryFloatFunction {
 extension StandardOps {
   static let logOp = unaryOp(
     "Log", types: "{float32, float64}", flags: [], summary: "Returns the natural logarithm of x elementwise.",
-    kernel: LogFunction.kernel, cost: elementwiseCost(flopsPerElement: transcendentalFlops))
+    kernel: LogFunction.kernel,
+    gradient: .function { c in
+      // d log x = dx/x, as grad·reciprocal(x) (TensorFlow's _LogGrad)
+      [try c.graph.multiply(c.grad, try c.graph.reciprocal(c.input(0)))]
+    },
+    cost: elementwiseCost(flopsPerElement: transcendentalFlops))
 }
 
 extension Graph {
@@ -151,7 +183,12 @@ public enum SqrtFunction: UnaryFloatFunction {
 extension StandardOps {
   static let sqrtOp = unaryOp(
     "Sqrt", types: "{float32, float64}", summary: "Returns the square root of x elementwise.",
-    kernel: SqrtFunction.kernel, cost: elementwiseCost(flopsPerElement: 4))
+    kernel: SqrtFunction.kernel,
+    gradient: .function { c in
+      // d√x = dx/(2√x) = 0.5·dx/y: SqrtGrad(y, dy) from the output
+      [try c.graph.sqrtGrad(c.output(0), c.grad)]
+    },
+    cost: elementwiseCost(flopsPerElement: 4))
 }
 
 extension Graph {
@@ -171,7 +208,12 @@ public enum RsqrtFunction: UnaryFloatFunction {
 extension StandardOps {
   static let rsqrt = unaryOp(
     "Rsqrt", types: "{float32, float64}", summary: "Returns 1 / sqrt(x) elementwise.",
-    kernel: RsqrtFunction.kernel, cost: elementwiseCost(flopsPerElement: 5))
+    kernel: RsqrtFunction.kernel,
+    gradient: .function { c in
+      // d x^(−1/2) = −0.5·x^(−3/2)·dx = −0.5·y³·dx: RsqrtGrad(y, dy)
+      [try c.graph.rsqrtGrad(c.output(0), c.grad)]
+    },
+    cost: elementwiseCost(flopsPerElement: 5))
 }
 
 extension Graph {
@@ -192,7 +234,12 @@ public enum ReciprocalFunction: UnaryFloatFunction {
 extension StandardOps {
   static let reciprocal = unaryOp(
     "Reciprocal", types: "{float32, float64}", summary: "Returns 1 / x elementwise.",
-    kernel: ReciprocalFunction.kernel, cost: elementwiseCost(flopsPerElement: 2))
+    kernel: ReciprocalFunction.kernel,
+    gradient: .function { c in
+      // d(1/x) = −dx/x² = −y²·dx: ReciprocalGrad(y, dy)
+      [try c.graph.reciprocalGrad(c.output(0), c.grad)]
+    },
+    cost: elementwiseCost(flopsPerElement: 2))
 }
 
 extension Graph {

@@ -14,7 +14,12 @@ public enum ReluFunction: UnaryNumericFunction {
 extension StandardOps {
   static let relu = unaryOp(
     "Relu", input: "features", output: "activations", types: "{float32, float64, int32, int64, uint8}",
-    summary: "Returns max(features, 0) elementwise.", kernel: ReluFunction.kernel)
+    summary: "Returns max(features, 0) elementwise.", kernel: ReluFunction.kernel,
+    gradient: .function { c in
+      // d relu(x) = (x > 0)·dx, and x > 0 exactly where y > 0: ReluGrad on
+      // the output (TensorFlow's _ReluGrad)
+      [try c.graph.reluGrad(c.grad, c.output(0))]
+    })
 }
 
 extension Graph {
@@ -36,7 +41,12 @@ public enum Relu6Function: UnaryNumericFunction {
 extension StandardOps {
   static let relu6 = unaryOp(
     "Relu6", input: "features", output: "activations", types: "{float32, float64, int32, int64, uint8}",
-    summary: "Returns min(max(features, 0), 6) elementwise.", kernel: Relu6Function.kernel)
+    summary: "Returns min(max(features, 0), 6) elementwise.", kernel: Relu6Function.kernel,
+    gradient: .function { c in
+      // d relu6(x) = (0 < x < 6)·dx, and 0 < x < 6 exactly where 0 < y < 6:
+      // Relu6Grad on the output
+      [try c.graph.relu6Grad(c.grad, c.output(0))]
+    })
 }
 
 extension Graph {
@@ -59,6 +69,10 @@ extension StandardOps {
   static let elu = unaryOp(
     "Elu", input: "features", output: "activations", types: "{float32, float64}", flags: [],
     summary: "Returns features if positive, exp(features) - 1 otherwise, elementwise.", kernel: EluFunction.kernel,
+    gradient: .function { c in
+      // d elu(x) = eˣ·dx = (y + 1)·dx below 0, dx above: EluGrad on the output
+      [try c.graph.eluGrad(c.grad, c.output(0))]
+    },
     cost: elementwiseCost(flopsPerElement: transcendentalFlops))
 }
 
@@ -92,6 +106,10 @@ extension StandardOps {
   static let softplus = unaryOp(
     "Softplus", input: "features", output: "activations", types: "{float32, float64}", flags: [],
     summary: "Returns log(exp(features) + 1) elementwise, without overflow.", kernel: SoftplusFunction.kernel,
+    gradient: .function { c in
+      // d log(1 + eˣ) = dx/(1 + e⁻ˣ): SoftplusGrad on the input
+      [try c.graph.softplusGrad(c.grad, c.input(0))]
+    },
     cost: elementwiseCost(flopsPerElement: 2 * transcendentalFlops))
 }
 
@@ -121,7 +139,12 @@ public enum SigmoidFunction: UnaryFloatFunction {
 extension StandardOps {
   static let sigmoid = unaryOp(
     "Sigmoid", types: "{float32, float64}", flags: [], summary: "Returns 1 / (1 + exp(-x)) elementwise.",
-    kernel: SigmoidFunction.kernel, cost: elementwiseCost(flopsPerElement: transcendentalFlops + 3))
+    kernel: SigmoidFunction.kernel,
+    gradient: .function { c in
+      // d σ(x) = σ(x)(1 − σ(x))·dx = y(1 − y)·dx: SigmoidGrad on the output
+      [try c.graph.sigmoidGrad(c.output(0), c.grad)]
+    },
+    cost: elementwiseCost(flopsPerElement: transcendentalFlops + 3))
 }
 
 extension Graph {
@@ -141,7 +164,12 @@ public enum TanhFunction: UnaryFloatFunction {
 extension StandardOps {
   static let tanhOp = unaryOp(
     "Tanh", types: "{float32, float64}", flags: [], summary: "Returns the hyperbolic tangent of x elementwise.",
-    kernel: TanhFunction.kernel, cost: elementwiseCost(flopsPerElement: transcendentalFlops))
+    kernel: TanhFunction.kernel,
+    gradient: .function { c in
+      // d tanh x = (1 − tanh²x)·dx = (1 − y²)·dx: TanhGrad on the output
+      [try c.graph.tanhGrad(c.output(0), c.grad)]
+    },
+    cost: elementwiseCost(flopsPerElement: transcendentalFlops))
 }
 
 extension Graph {

@@ -3,7 +3,9 @@
 
 extension StandardOps {
   /// Softmax-like ops: `logits: T → <output>: T` of the same shape, rank ≥ 1.
-  static func softmaxOp(_ name: String, output: String, summary: String, log: Bool) -> OpDef {
+  static func softmaxOp(
+    _ name: String, output: String, summary: String, log: Bool, gradient: @escaping GradientFunction
+  ) -> OpDef {
     OpDef(
       name, inputs: ["logits: T"], outputs: ["\(output): T"], attrs: ["T: {float32, float64}"],
       summary: summary,
@@ -14,17 +16,32 @@ extension StandardOps {
         return [c.shape(0)]
       },
       kernel: softmaxKernel(log: log),
+      gradient: .function(gradient),
       // Per element: a max, a subtraction, an exponential, a sum and a scale.
       cost: elementwiseCost(flopsPerElement: transcendentalFlops + 4))
   }
 
   static let softmax = softmaxOp(
     "Softmax", output: "softmax", summary: "Computes exp(logits) / sum(exp(logits)) over the last dimension.",
-    log: false)
+    log: false,
+    gradient: { c in
+      // ∂yᵢ/∂xⱼ = yᵢ(δᵢⱼ − yⱼ), so dx = (dy − Σ(dy·y))·y, the sum over the
+      // last axis (TensorFlow's _SoftmaxGrad; reuses the output)
+      let g = c.graph, y = c.output(0)
+      let dot = try g.sum(try g.multiply(c.grad, y), axes: [-1], keepDims: true)
+      return [try g.multiply(try g.subtract(c.grad, dot), y)]
+    })
 
   static let logSoftmax = softmaxOp(
     "LogSoftmax", output: "logsoftmax",
-    summary: "Computes logits - log(sum(exp(logits))) over the last dimension.", log: true)
+    summary: "Computes logits - log(sum(exp(logits))) over the last dimension.", log: true,
+    gradient: { c in
+      // ∂yᵢ/∂xⱼ = δᵢⱼ − softmax(x)ⱼ with softmax = exp(y), so dx = dy −
+      // Σ(dy)·exp(y), the sum over the last axis (TensorFlow's _LogSoftmaxGrad)
+      let g = c.graph
+      let total = try g.sum(c.grad, axes: [-1], keepDims: true)
+      return [try g.subtract(c.grad, try g.multiply(total, try g.exp(c.output(0))))]
+    })
 }
 
 extension Graph {
