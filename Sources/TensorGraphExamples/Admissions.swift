@@ -48,11 +48,11 @@ public enum AdmissionsExample {
     var gre: [Double] = [], gpa: [Double] = [], rank: [Int] = [], admit: [Double] = []
     for _ in 0..<n {
       let ability = rng.normal()
-      let g = min(800, max(200, (580 + 110 * (0.7 * ability + 0.3 * rng.normal())) / 20).rounded() * 20)
+      let g = min(800, max(200, ((580 + 110 * (0.7 * ability + 0.3 * rng.normal())) / 20).rounded() * 20))
       let p = min(4, max(2, 3.4 + 0.38 * (0.6 * ability + 0.4 * rng.normal())))
       let r = 1 + Int(rng.uniform() * 4)
       // Admission chance: better scores and better-ranked schools help.
-      let logit = -1.0 + 0.006 * (g - 580) + 1.6 * (p - 3.4) - 0.7 * Double(r - 2)
+      let logit = -0.6 + 0.012 * (g - 580) + 2.4 * (p - 3.4) - 1.1 * (Double(r) - 2.5)
       gre.append(g)
       gpa.append((p * 100).rounded() / 100)
       rank.append(r)

@@ -37,3 +37,15 @@ import TensorGraph
     }
   }
 }
+
+@Suite struct RegistryGradientTests {
+  /// Every op either has a gradient function or is explicitly marked as not
+  /// differentiable.
+  @Test func everyOpHasAGradientRule() {
+    let undefined = OpRegistry.standard.ops.filter {
+      if case .undefined = $0.gradient { return true }
+      return false
+    }.map(\.name)
+    #expect(undefined.isEmpty, "ops without a gradient rule: \(undefined)")
+  }
+}
