@@ -7,6 +7,7 @@ let package = Package(
   // MARK: - Products
   products: [
     .library(name: "TensorGraph", targets: ["TensorGraph"]),
+    .library(name: "TensorGraphKeras", targets: ["TensorGraphKeras"]),
     .executable(name: "tg", targets: ["tg"]),
   ],
   // MARK: - Dependencies
@@ -29,6 +30,10 @@ let package = Package(
       ]
     ),
     .target(
+      name: "TensorGraphKeras",
+      dependencies: ["TensorGraph"]
+    ),
+    .target(
       name: "TensorGraphTestSupport",
       dependencies: ["TensorGraph"]
     ),
@@ -46,6 +51,7 @@ let package = Package(
         "TensorGraph",
         "TensorGraphBench",
         "TensorGraphExamples",
+        "TensorGraphKeras",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
@@ -54,6 +60,10 @@ let package = Package(
       name: "TensorGraphTests",
       dependencies: ["TensorGraph", "TensorGraphTestSupport", "TensorGraphExamples"],
       resources: [.copy("Fixtures")]
+    ),
+    .testTarget(
+      name: "TensorGraphKerasTests",
+      dependencies: ["TensorGraphKeras", "TensorGraphTestSupport"]
     ),
   ]
 )
