@@ -39,6 +39,8 @@ public enum StandardOps {
       // MARK: Gradient ops
       reluGrad, relu6Grad, eluGrad, softplusGrad, sigmoidGrad, tanhGrad, sqrtGrad, rsqrtGrad, reciprocalGrad,
       biasAddGrad,
+      // MARK: Convolutions
+      conv2D, conv2DBackpropInput, conv2DBackpropFilter,
     ]
   }
 }
