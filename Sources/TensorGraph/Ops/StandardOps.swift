@@ -40,7 +40,8 @@ public enum StandardOps {
       reluGrad, relu6Grad, eluGrad, softplusGrad, sigmoidGrad, tanhGrad, sqrtGrad, rsqrtGrad, reciprocalGrad,
       biasAddGrad,
       // MARK: Convolutions
-      conv2D, conv2DBackpropInput, conv2DBackpropFilter,
+      conv2D, conv2DBackpropInput, conv2DBackpropFilter, depthwiseConv2dNative, depthwiseConv2dNativeBackpropInput,
+      depthwiseConv2dNativeBackpropFilter,
     ]
   }
 }
