@@ -41,7 +41,7 @@ public enum StandardOps {
       biasAddGrad,
       // MARK: Convolutions
       conv2D, conv2DBackpropInput, conv2DBackpropFilter, depthwiseConv2dNative, depthwiseConv2dNativeBackpropInput,
-      depthwiseConv2dNativeBackpropFilter,
+      depthwiseConv2dNativeBackpropFilter, maxPool, maxPoolGrad, maxPoolGradGrad, avgPool, avgPoolGrad,
     ]
   }
 }
