@@ -42,6 +42,7 @@ public enum StandardOps {
       // MARK: Convolutions
       conv2D, conv2DBackpropInput, conv2DBackpropFilter, depthwiseConv2dNative, depthwiseConv2dNativeBackpropInput,
       depthwiseConv2dNativeBackpropFilter, maxPool, maxPoolGrad, maxPoolGradGrad, avgPool, avgPoolGrad,
+      fusedBatchNormV3, fusedBatchNormGradV3,
     ]
   }
 }
