@@ -39,6 +39,21 @@ struct RowChunks {
   func range(_ c: Int) -> Range<Int> { (c * size)..<Swift.min(rows, (c + 1) * size) }
 }
 
+/// `ctx.forEachChunk(count:grain:_:)` for grains below 64: that one
+/// sizes chunks as ⌈count / chunks⌉ with chunks = min(count / grain, 64),
+/// which can leave the last chunks empty and trap on their inverted range
+/// (count 1152, grain 20). Same split otherwise; empty chunks dropped.
+@inline(__always)
+func forEachRange(_ ctx: KernelContext, count: Int, grain: Int, _ body: (Range<Int>) -> Void) {
+  let chunks = Swift.min(count / Swift.max(grain, 1), 64)
+  if chunks < 2 || ctx.threadLimit < 2 {
+    body(0..<count)
+    return
+  }
+  let size = (count + chunks - 1) / chunks
+  ctx.parallelFor(chunks: (count + size - 1) / size) { c in body((c * size)..<Swift.min(count, (c + 1) * size)) }
+}
+
 // MARK: - im2col
 
 /// Copies `n` elements (a loop: counts are often a handful, where a
@@ -254,7 +269,7 @@ func conv2DBackpropFilter<T: GEMMScalar>(
 func addPartials<T: TensorNumericScalar>(
   _ ctx: KernelContext, _ partials: UnsafePointer<T>, count: Int, length: Int, into out: UnsafeMutablePointer<T>
 ) {
-  ctx.forEachChunk(count: length, grain: Swift.max(1024, elementwiseGrain / Swift.max(count, 1))) { r in
+  forEachRange(ctx, count: length, grain: Swift.max(1024, elementwiseGrain / Swift.max(count, 1))) { r in
     let o = out + r.lowerBound
     copyElements(o, partials + r.lowerBound, r.count)
     for c in 1..<Swift.max(count, 1) {

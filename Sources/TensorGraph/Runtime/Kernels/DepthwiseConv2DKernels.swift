@@ -46,7 +46,7 @@ func depthwiseForward<T: TensorFloatScalar>(
 ) {
   let c = g.channels, cm = c * multiplier, taps = g.windowH * g.windowW
   let work = Swift.max(1, cm * taps)
-  ctx.forEachChunk(count: g.outputPixels, grain: Swift.max(1, depthwiseChunkWork / work)) { rows in
+  forEachRange(ctx, count: g.outputPixels, grain: Swift.max(1, depthwiseChunkWork / work)) { rows in
     for r in rows {
       let o = y + r * cm
       o.initialize(repeating: 0, count: cm)
@@ -64,7 +64,7 @@ func depthwiseBackpropInput<T: TensorFloatScalar>(
   let c = g.channels, cm = c * multiplier, pixels = g.outH * g.outW, image = g.inH * g.inW * c
   let work = Swift.max(1, pixels * cm * g.windowH * g.windowW)
   // Whole images per chunk: the scatter of one image stays in that image.
-  ctx.forEachChunk(count: g.batch, grain: Swift.max(1, depthwiseChunkWork / work)) { images in
+  forEachRange(ctx, count: g.batch, grain: Swift.max(1, depthwiseChunkWork / work)) { images in
     (dx + images.lowerBound * image).initialize(repeating: 0, count: images.count * image)
     for r in (images.lowerBound * pixels)..<(images.upperBound * pixels) {
       let d = dy + r * cm

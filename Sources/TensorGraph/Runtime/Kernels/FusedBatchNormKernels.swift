@@ -45,7 +45,7 @@ private func affineRows<T: TensorFloatScalar>(
   a.withUnsafeBufferPointer { a in
     b.withUnsafeBufferPointer { b in
       e.withUnsafeBufferPointer { e in
-        ctx.forEachChunk(count: rows, grain: Swift.max(1, elementwiseGrain / channels)) { r in
+        forEachRange(ctx, count: rows, grain: Swift.max(1, elementwiseGrain / channels)) { r in
           for row in r {
             let v = x + row * channels, o = out + row * channels
             if let z {

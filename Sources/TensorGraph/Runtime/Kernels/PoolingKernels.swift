@@ -52,7 +52,7 @@ func maxPoolForward<T: TensorFloatScalar>(
   _ ctx: KernelContext, _ g: WindowGeometry, input x: UnsafePointer<T>, output y: UnsafeMutablePointer<T>
 ) {
   let c = g.channels
-  ctx.forEachChunk(count: g.outputPixels, grain: poolingGrain(c * g.windowH * g.windowW)) { pixels in
+  forEachRange(ctx, count: g.outputPixels, grain: poolingGrain(c * g.windowH * g.windowW)) { pixels in
     for r in pixels {
       let (n, rows, cols) = windowBounds(g, pixel: r)
       let o = y + r * c
@@ -71,7 +71,7 @@ func avgPoolForward<T: TensorFloatScalar>(
   _ ctx: KernelContext, _ g: WindowGeometry, input x: UnsafePointer<T>, output y: UnsafeMutablePointer<T>
 ) {
   let c = g.channels
-  ctx.forEachChunk(count: g.outputPixels, grain: poolingGrain(c * g.windowH * g.windowW)) { pixels in
+  forEachRange(ctx, count: g.outputPixels, grain: poolingGrain(c * g.windowH * g.windowW)) { pixels in
     for r in pixels {
       let (n, rows, cols) = windowBounds(g, pixel: r)
       let o = y + r * c
@@ -95,7 +95,7 @@ private func forEachImageChunk<T: TensorFloatScalar>(
   _ ctx: KernelContext, _ g: WindowGeometry, zeroing dx: UnsafeMutablePointer<T>, _ body: (Range<Int>) -> Void
 ) {
   let image = g.inH * g.inW * g.channels, pixels = g.outH * g.outW
-  ctx.forEachChunk(count: g.batch, grain: poolingGrain(pixels * g.channels * g.windowH * g.windowW)) { images in
+  forEachRange(ctx, count: g.batch, grain: poolingGrain(pixels * g.channels * g.windowH * g.windowW)) { images in
     (dx + images.lowerBound * image).initialize(repeating: 0, count: images.count * image)
     body((images.lowerBound * pixels)..<(images.upperBound * pixels))
   }
@@ -126,7 +126,7 @@ func maxPoolGradGradForward<T: TensorFloatScalar>(
   output y: UnsafeMutablePointer<T>
 ) {
   let c = g.channels
-  ctx.forEachChunk(count: g.outputPixels, grain: poolingGrain(c * g.windowH * g.windowW)) { pixels in
+  forEachRange(ctx, count: g.outputPixels, grain: poolingGrain(c * g.windowH * g.windowW)) { pixels in
     let best = UnsafeMutablePointer<T>.allocate(capacity: Swift.max(c, 1))
     let index = UnsafeMutablePointer<Int>.allocate(capacity: Swift.max(c, 1))
     defer {
