@@ -189,6 +189,8 @@ import TensorGraphTestSupport
           attrs[a.name] = .type((a.allowedTypes ?? [.float32]).contains(.float32) ? .float32 : a.allowedTypes!.first!)
         case .tensor: attrs[a.name] = .tensor(Tensor([1, 2] as [Float]))
         case .int: attrs[a.name] = .int(2)  // Unpack's num: the inputs have 2 rows
+        case .ints: attrs[a.name] = .ints([1, 1, 1, 1])  // strides, ksize
+        case .string: attrs[a.name] = .string(a.allowedStrings?.first ?? "")  // padding
         default: break
         }
       }

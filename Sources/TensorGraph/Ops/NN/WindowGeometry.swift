@@ -154,8 +154,10 @@ struct WindowAttributes: Sendable {
   func outputDimension(
     input: Dimension, window: Dimension, vertical: Bool, describe: () -> String
   ) throws -> Dimension {
-    guard let i = input.value, let k = window.value else { return .unknown }
     let (d, s) = vertical ? (dilationH, strideH) : (dilationW, strideW)
+    // SAME: ⌈in / stride⌉ whatever the window.
+    if padding == .same, let i = input.value { return .known((i + s - 1) / s) }
+    guard let i = input.value, let k = window.value else { return .unknown }
     let pad = fixedPadding(vertical: vertical)
     guard let out = Self.outputSize(input: i, window: k, dilation: d, stride: s, padBefore: pad?.before, padAfter: pad?.after)
     else {
