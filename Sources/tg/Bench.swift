@@ -23,6 +23,7 @@ struct Bench: ParsableCommand {
 
   func run() throws {
     let all = RuntimeBenchmarks.all(threads: threads) + MLPBenchmarks.all(threads: threads)
+      + ConvBenchmarks.all(threads: threads)
     let selected = cases.isEmpty ? all : all.filter { c in cases.contains { c.name.contains($0) } }
     let serialization = cases.isEmpty || cases.contains { "serialization".contains($0) }
     if list {

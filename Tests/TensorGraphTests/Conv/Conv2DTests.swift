@@ -33,6 +33,8 @@ let convCases: [ConvCase] = [
   ConvCase(input: [2, 4, 5, 6], filter: [1, 1, 6, 4]),  // pointwise: straight to GEMM
   ConvCase(input: [2, 5, 5, 3], filter: [1, 1, 3, 2], strides: (2, 2)),  // strided 1×1
   ConvCase(input: [1, 3, 3, 2], filter: [3, 3, 2, 1], padding: "SAME"),  // one output channel (gemv)
+  ConvCase(input: [2, 7, 8, 1], filter: [3, 3, 1, 4], strides: (2, 3), padding: "SAME"),  // planar, strided
+  ConvCase(input: [1, 9, 7, 1], filter: [2, 3, 1, 2], strides: (1, 2), padding: "SAME", dilations: (2, 2)),
 ]
 
 private func buildConv(_ g: Graph, _ x: Output, _ w: Output, _ c: ConvCase) throws -> Output {
@@ -52,14 +54,32 @@ private func buildConv(_ g: Graph, _ x: Output, _ w: Output, _ c: ConvCase) thro
     expectClose(try evaluate(y), expected, shape: shape, tolerance: dtype == .float32 ? 1e-5 : 1e-12)
   }
 
-  @Test func largeBatchSplitsIntoChunksWithTheSameValues() throws {
-    // 16 × 14 × 14 output pixels: several im2col chunks.
-    let c = ConvCase(input: [16, 16, 16, 8], filter: [3, 3, 8, 16])
+  /// Batches large enough for many chunks (chunks starting mid-line, the
+  /// backprops' image groups and row blocks, partial filter sums), forward
+  /// and both backprops against the direct loops; single-channel inputs
+  /// take the planar path.
+  @Test(arguments: [
+    ConvCase(input: [16, 16, 16, 8], filter: [3, 3, 8, 16]),
+    ConvCase(input: [32, 28, 28, 1], filter: [3, 3, 1, 8]),
+    ConvCase(input: [8, 19, 17, 1], filter: [3, 2, 1, 4], strides: (2, 1), padding: "SAME"),
+    ConvCase(input: [4, 30, 30, 3], filter: [5, 5, 3, 4], strides: (1, 2), padding: "SAME", dilations: (1, 2)),
+  ])
+  func largeBatchesSplitIntoChunks(_ c: ConvCase) throws {
     let xv = ConvReference.random(c.input, seed: 3), wv = ConvReference.random(c.filter, seed: 4)
-    let (expected, shape) = ConvReference.conv2d(xv, c.input, wv, c.filter, strides: (1, 1), padding: "VALID")
+    let (expected, shape) = ConvReference.conv2d(
+      xv, c.input, wv, c.filter, strides: c.strides, padding: c.padding, dilations: c.dilations)
+    let dyv = ConvReference.random(shape, seed: 5)
+    let (dx, dw) = ConvReference.conv2dGradients(
+      xv, c.input, wv, c.filter, dy: dyv, strides: c.strides, padding: c.padding, dilations: c.dilations)
     let g = Graph()
-    let y = try buildConv(g, try g.constant(Tensor.f32(xv, c.input)), try g.constant(Tensor.f32(wv, c.filter)), c)
-    expectClose(try evaluate(y), expected, shape: shape, tolerance: 1e-5)
+    let x = try g.constant(Tensor.f32(xv, c.input)), w = try g.constant(Tensor.f32(wv, c.filter))
+    let dy = try g.constant(Tensor.f32(dyv, shape))
+    let y = try buildConv(g, x, w, c)
+    let grads = try g.gradients(of: [y], with: [x, w], gradYs: [dy])
+    let out = try Session(graph: g).run(fetches: [y, grads[0]!, grads[1]!])
+    expectClose(out[0], expected, shape: shape, tolerance: 1e-5)
+    expectClose(out[1], dx, shape: c.input, tolerance: 1e-5)
+    expectClose(out[2], dw, shape: c.filter, tolerance: 1e-4)
   }
 
   @Test func emptyBatchAndEmptyChannels() throws {

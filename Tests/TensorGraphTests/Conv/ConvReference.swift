@@ -51,6 +51,41 @@ enum ConvReference {
     return (y, [n, oh, ow, outC])
   }
 
+  /// The gradients of ``conv2d(_:_:_:_:strides:padding:dilations:depthwise:)``
+  /// (not depthwise) with respect to input and filter for an upstream `dy`,
+  /// by the same loops, scattering instead of gathering.
+  static func conv2dGradients(
+    _ x: [Double], _ xs: [Int], _ w: [Double], _ ws: [Int], dy: [Double], strides: (Int, Int), padding: String,
+    dilations: (Int, Int) = (1, 1)
+  ) -> (dx: [Double], dw: [Double]) {
+    let (n, h, wd, c) = (xs[0], xs[1], xs[2], xs[3])
+    let (kh, kw, oc) = (ws[0], ws[1], ws[3])
+    let (oh, pt) = window(input: h, kernel: kh, stride: strides.0, dilation: dilations.0, padding: padding)
+    let (ow, pl) = window(input: wd, kernel: kw, stride: strides.1, dilation: dilations.1, padding: padding)
+    var dx = [Double](repeating: 0, count: x.count), dw = [Double](repeating: 0, count: w.count)
+    for b in 0..<n {
+      for i in 0..<oh {
+        for j in 0..<ow {
+          for o in 0..<oc {
+            let g = dy[((b * oh + i) * ow + j) * oc + o]
+            for p in 0..<kh {
+              for q in 0..<kw {
+                let ih = i * strides.0 - pt + p * dilations.0, iw = j * strides.1 - pl + q * dilations.1
+                if ih < 0 || ih >= h || iw < 0 || iw >= wd { continue }
+                for ch in 0..<c {
+                  let xi = ((b * h + ih) * wd + iw) * c + ch, wi = ((p * kw + q) * c + ch) * oc + o
+                  dx[xi] += g * w[wi]
+                  dw[wi] += g * x[xi]
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+    return (dx, dw)
+  }
+
   /// Max or average pooling (average over the window's valid elements).
   static func pool(
     _ x: [Double], _ xs: [Int], ksize: (Int, Int), strides: (Int, Int), padding: String, max isMax: Bool

@@ -13,7 +13,8 @@
 // still in cache when the GEMM reads it, and results do not depend on the
 // thread count. The filter gradient sums per-chunk partial products in chunk
 // order. A pointwise convolution (1×1, stride 1, no padding) skips im2col:
-// the input already is the matrix.
+// the input already is the matrix. Single-channel inputs use a planar
+// im2col layout (Conv2DKernels+Im2Col.swift), read transposed by the GEMMs.
 
 /// Bytes of im2col rows one chunk fills before its GEMM reads them.
 let im2colBlockBytes = 1 << 18
@@ -54,115 +55,6 @@ func forEachRange(_ ctx: KernelContext, count: Int, grain: Int, _ body: (Range<I
   ctx.parallelFor(chunks: (count + size - 1) / size) { c in body((c * size)..<Swift.min(count, (c + 1) * size)) }
 }
 
-// MARK: - im2col
-
-/// Copies `n` elements (a loop: counts are often a handful, where a
-/// `memcpy` call costs more than the copy).
-@inline(__always)
-func copyElements<T>(_ dst: UnsafeMutablePointer<T>, _ src: UnsafePointer<T>, _ n: Int) {
-  for i in 0..<n { dst[i] = src[i] }
-}
-
-/// Fills rows `rows` of the im2col matrix of `x` (one row of `kh·kw·c`
-/// values per output pixel, zeros where the window lies in the padding)
-/// into `cols`, starting at its first row.
-func im2col<T: TensorNumericScalar>(
-  _ g: WindowGeometry, _ x: UnsafePointer<T>, rows: Range<Int>, into cols: UnsafeMutablePointer<T>
-) {
-  let c = g.channels, kw = g.windowW, segment = kw * c, rowLength = g.windowH * segment
-  let contiguous = g.dilationW == 1
-  var (n, oh, ow) = outputPixel(rows.lowerBound, g)
-  var dst = cols
-  for _ in rows {
-    let ih0 = oh * g.strideH - g.padTop, iw0 = ow * g.strideW - g.padLeft
-    let inside = iw0 >= 0 && iw0 + (kw - 1) * g.dilationW < g.inW
-    let image = x + n * g.inH * g.inW * c
-    for kh in 0..<g.windowH {
-      let ih = ih0 + kh * g.dilationH
-      let d = dst + kh * segment
-      if ih < 0 || ih >= g.inH {
-        d.initialize(repeating: 0, count: segment)
-        continue
-      }
-      let line = image + ih * g.inW * c
-      if inside && contiguous {
-        copyElements(d, line + iw0 * c, segment)
-        continue
-      }
-      for k in 0..<kw {
-        let iw = iw0 + k * g.dilationW
-        if iw < 0 || iw >= g.inW {
-          (d + k * c).initialize(repeating: 0, count: c)
-        } else {
-          copyElements(d + k * c, line + iw * c, c)
-        }
-      }
-    }
-    dst += rowLength
-    ow += 1
-    if ow == g.outW {
-      ow = 0
-      oh += 1
-      if oh == g.outH {
-        oh = 0
-        n += 1
-      }
-    }
-  }
-}
-
-/// Adds rows `rows` of an im2col-shaped matrix (`cols`, starting at its
-/// first row) back onto the input positions they were copied from, in row
-/// order: the adjoint of ``im2col(_:_:rows:into:)``.
-func col2im<T: TensorNumericScalar>(
-  _ g: WindowGeometry, _ cols: UnsafePointer<T>, rows: Range<Int>, into dx: UnsafeMutablePointer<T>
-) {
-  let c = g.channels, kw = g.windowW, segment = kw * c, rowLength = g.windowH * segment
-  let contiguous = g.dilationW == 1
-  var (n, oh, ow) = outputPixel(rows.lowerBound, g)
-  var src = cols
-  for _ in rows {
-    let ih0 = oh * g.strideH - g.padTop, iw0 = ow * g.strideW - g.padLeft
-    let inside = iw0 >= 0 && iw0 + (kw - 1) * g.dilationW < g.inW
-    let image = dx + n * g.inH * g.inW * c
-    for kh in 0..<g.windowH {
-      let ih = ih0 + kh * g.dilationH
-      if ih < 0 || ih >= g.inH { continue }
-      let s = src + kh * segment
-      let line = image + ih * g.inW * c
-      if inside && contiguous {
-        let d = line + iw0 * c
-        for i in 0..<segment { d[i] += s[i] }
-        continue
-      }
-      for k in 0..<kw {
-        let iw = iw0 + k * g.dilationW
-        if iw < 0 || iw >= g.inW { continue }
-        let d = line + iw * c, t = s + k * c
-        for i in 0..<c { d[i] += t[i] }
-      }
-    }
-    src += rowLength
-    ow += 1
-    if ow == g.outW {
-      ow = 0
-      oh += 1
-      if oh == g.outH {
-        oh = 0
-        n += 1
-      }
-    }
-  }
-}
-
-/// The (image, row, column) of output pixel `index`.
-@inline(__always)
-func outputPixel(_ index: Int, _ g: WindowGeometry) -> (Int, Int, Int) {
-  let perImage = Swift.max(g.outH * g.outW, 1)
-  let p = index % perImage
-  return (index / perImage, p / Swift.max(g.outW, 1), p % Swift.max(g.outW, 1))
-}
-
 // MARK: - The three products
 
 /// `y = conv(x, w)` for an NHWC `x` and a `[kh, kw, c, outChannels]` `w`.
@@ -173,7 +65,7 @@ func conv2DForward<T: GEMMScalar>(
   let m = g.outputPixels, k = g.windowH * g.windowW * g.channels
   guard m > 0, n > 0 else { return }
   let chunks = RowChunks(rows: m, rowBytes: k * MemoryLayout<T>.stride, rowFlops: 2 * k * n)
-  let pointwise = g.isPointwise
+  let pointwise = g.isPointwise, planar = g.channels == 1
   ctx.parallelFor(chunks: chunks.count) { chunk in
     let r = chunks.range(chunk)
     if pointwise {
@@ -182,8 +74,13 @@ func conv2DForward<T: GEMMScalar>(
       return
     }
     ctx.withTemporary(T.self, count: chunks.size * k) { cols in
-      im2col(g, x, rows: r, into: cols)
-      gemm(nil, transA: false, transB: false, m: r.count, n: n, k: k, a: cols, b: w, c: y + r.lowerBound * n)
+      if planar {
+        im2colPlanar(g, x, rows: r, into: cols)
+        gemm(nil, transA: true, transB: false, m: r.count, n: n, k: k, a: cols, b: w, c: y + r.lowerBound * n)
+      } else {
+        im2col(g, x, rows: r, into: cols)
+        gemm(nil, transA: false, transB: false, m: r.count, n: n, k: k, a: cols, b: w, c: y + r.lowerBound * n)
+      }
     }
   }
 }
@@ -211,6 +108,7 @@ func conv2DBackpropInput<T: GEMMScalar>(
   }
   let images = RowChunks(rows: g.batch, rowBytes: pixels * k * stride, rowFlops: 2 * pixels * k * n)
   let blockRows = Swift.max(1, Swift.min(images.size * pixels, im2colBlockBytes / Swift.max(k * stride, 1)))
+  let planar = g.channels == 1
   ctx.parallelFor(chunks: images.count) { chunk in
     let r = images.range(chunk)
     (dx + r.lowerBound * inputImage).initialize(repeating: 0, count: r.count * inputImage)
@@ -220,8 +118,13 @@ func conv2DBackpropInput<T: GEMMScalar>(
       var row = r.lowerBound * pixels
       while row < end {
         let rows = row..<Swift.min(end, row + blockRows)
-        gemm(nil, transA: false, transB: true, m: rows.count, n: k, k: n, a: dy + row * n, b: w, c: cols)
-        col2im(g, UnsafePointer(cols), rows: rows, into: dx)
+        if planar {
+          gemm(nil, transA: false, transB: true, m: k, n: rows.count, k: n, a: w, b: dy + row * n, c: cols)
+          col2imPlanar(g, UnsafePointer(cols), rows: rows, into: dx)
+        } else {
+          gemm(nil, transA: false, transB: true, m: rows.count, n: k, k: n, a: dy + row * n, b: w, c: cols)
+          col2im(g, UnsafePointer(cols), rows: rows, into: dx)
+        }
         row = rows.upperBound
       }
     }
@@ -242,7 +145,7 @@ func conv2DBackpropFilter<T: GEMMScalar>(
     return
   }
   let chunks = RowChunks(rows: m, rowBytes: k * MemoryLayout<T>.stride, rowFlops: 2 * k * n)
-  let pointwise = g.isPointwise
+  let pointwise = g.isPointwise, planar = g.channels == 1
   func product(_ chunk: Int, into p: UnsafeMutablePointer<T>) {
     let r = chunks.range(chunk)
     if pointwise {
@@ -251,8 +154,13 @@ func conv2DBackpropFilter<T: GEMMScalar>(
       return
     }
     ctx.withTemporary(T.self, count: chunks.size * k) { cols in
-      im2col(g, x, rows: r, into: cols)
-      gemm(nil, transA: true, transB: false, m: k, n: n, k: r.count, a: cols, b: dy + r.lowerBound * n, c: p)
+      if planar {
+        im2colPlanar(g, x, rows: r, into: cols)
+        gemm(nil, transA: false, transB: false, m: k, n: n, k: r.count, a: cols, b: dy + r.lowerBound * n, c: p)
+      } else {
+        im2col(g, x, rows: r, into: cols)
+        gemm(nil, transA: true, transB: false, m: k, n: n, k: r.count, a: cols, b: dy + r.lowerBound * n, c: p)
+      }
     }
   }
   if chunks.count == 1 {
