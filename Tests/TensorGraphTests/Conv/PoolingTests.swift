@@ -27,6 +27,8 @@ let poolCases: [PoolCase] = [
   PoolCase(input: [3, 6, 7, 4], ksize: (3, 2), strides: (2, 3)),
   PoolCase(input: [1, 7, 7, 1], ksize: (3, 3), strides: (1, 1)),  // overlapping windows
   PoolCase(input: [2, 3, 3, 5], ksize: (3, 3), strides: (3, 3), padding: "SAME"),
+  PoolCase(input: [2, 6, 6, 12], ksize: (2, 2), strides: (2, 2)),  // 8 channels at a time, and a tail
+  PoolCase(input: [1, 5, 5, 16], ksize: (3, 3), strides: (1, 1), padding: "SAME"),
 ]
 
 @Suite struct PoolingForwardTests {
@@ -67,6 +69,28 @@ let poolCases: [PoolCase] = [
       x, ksize: [2], strides: [1], padding: "EXPLICIT", explicitPaddings: [0, 0, 1, 0, 0, 1, 0, 0])
     #expect(y.shape == [1, 2, 2, 1])
     expectClose(try evaluate(y), [-1, -2, -1, -2], tolerance: 0)
+  }
+
+  @Test func tiesGoToTheFirstMaximumInEveryChannelBlock() throws {
+    // 9 channels (one SIMD block and a tail), all equal within each window
+    // but channel 2 and 8, whose maxima sit at the window's last element.
+    let c = 9
+    var xv = [Double](repeating: 0.5, count: 4 * 4 * c)
+    for p in [5, 7, 13, 15] {  // (1, 1), (1, 3), (3, 1), (3, 3): last element of each 2×2 window
+      xv[p * c + 2] = 1
+      xv[p * c + 8] = 1
+    }
+    let g = Graph()
+    let x = try g.constant(Tensor.f32(xv, [1, 4, 4, c]))
+    let y = try g.maxPool(x, ksize: [2], strides: [2], padding: "VALID")
+    let dx = try evaluate(try #require(try g.gradients(of: y, with: [x])[0])).doubles()
+    for p in 0..<16 {
+      let (i, j) = (p / 4, p % 4)
+      for ch in 0..<c {
+        let expected: Double = ch == 2 || ch == 8 ? (i % 2 == 1 && j % 2 == 1 ? 1 : 0) : (i % 2 == 0 && j % 2 == 0 ? 1 : 0)
+        #expect(dx[p * c + ch] == expected, "pixel \(p) channel \(ch)")
+      }
+    }
   }
 
   @Test func maxPoolGradSendsTiesToTheFirstMaximum() throws {

@@ -131,21 +131,28 @@ private func forEachPlanarRun<T>(
   _ g: WindowGeometry, _ x: UnsafeMutablePointer<T>, rows: Range<Int>,
   _ body: (_ tap: Int, _ j0: Int, _ ow: Range<Int>, _ line: UnsafeMutablePointer<T>?, _ offset: Int, _ valid: Range<Int>) -> Void
 ) {
-  var r = rows.lowerBound
-  while r < rows.upperBound {
-    let (n, oh, ow0) = outputPixel(r, g)
-    let ow1 = Swift.min(g.outW, ow0 + rows.upperBound - r)
-    for kh in 0..<g.windowH {
-      let ih = oh * g.strideH - g.padTop + kh * g.dilationH
-      let line = ih < 0 || ih >= g.inH ? nil : x + (n * g.inH + ih) * g.inW
-      for kw in 0..<g.windowW {
-        let offset = kw * g.dilationW - g.padLeft
-        let lo = Swift.min(Swift.max(ceilDiv(-offset, g.strideW), ow0), ow1)
-        let hi = Swift.min(Swift.max(ceilDiv(g.inW - offset, g.strideW), lo), ow1)
-        body(kh * g.windowW + kw, r - rows.lowerBound, ow0..<ow1, line, offset, lo..<hi)
-      }
+  // The output columns whose input lies inside a line, per kw: fixed for
+  // the whole call (two divisions each, kept out of the per-run loop).
+  withUnsafeTemporaryAllocation(of: (Int, Int).self, capacity: g.windowW) { inside in
+    for kw in 0..<g.windowW {
+      let offset = kw * g.dilationW - g.padLeft
+      let lo = Swift.max(ceilDiv(-offset, g.strideW), 0)
+      inside[kw] = (lo, Swift.max(ceilDiv(g.inW - offset, g.strideW), lo))
     }
-    r += ow1 - ow0
+    var r = rows.lowerBound
+    while r < rows.upperBound {
+      let (n, oh, ow0) = outputPixel(r, g)
+      let ow1 = Swift.min(g.outW, ow0 + rows.upperBound - r)
+      for kh in 0..<g.windowH {
+        let ih = oh * g.strideH - g.padTop + kh * g.dilationH
+        let line = ih < 0 || ih >= g.inH ? nil : x + (n * g.inH + ih) * g.inW
+        for kw in 0..<g.windowW {
+          let lo = Swift.min(Swift.max(inside[kw].0, ow0), ow1), hi = Swift.min(Swift.max(inside[kw].1, lo), ow1)
+          body(kh * g.windowW + kw, r - rows.lowerBound, ow0..<ow1, line, kw * g.dilationW - g.padLeft, lo..<hi)
+        }
+      }
+      r += ow1 - ow0
+    }
   }
 }
 

@@ -24,27 +24,63 @@ private func windowBounds(_ g: WindowGeometry, pixel r: Int) -> (n: Int, rows: R
   )
 }
 
-/// The first maximum of each channel over output pixel `r`'s window, in
-/// row-major window order (TensorFlow's tie rule): `best[c]` and the input
-/// pixel `index[c]` (over the batch) it sits at; −1 when the window holds
-/// only NaNs.
+/// Calls `body(channel, element)` with, for each channel, the element index
+/// (in an input-shaped tensor) of the first maximum of output pixel `r`'s window
+/// in row-major order (TensorFlow's tie rule; windows of only NaNs have
+/// none). For float32, eight channels at a time with SIMD compare-and-blend
+/// (no data-dependent branch per element); the rest one by one.
 @inline(__always)
 private func windowArgMax<T: TensorFloatScalar>(
-  _ g: WindowGeometry, _ x: UnsafePointer<T>, pixel r: Int, best: UnsafeMutablePointer<T>,
-  index: UnsafeMutablePointer<Int>
+  _ g: WindowGeometry, _ x: UnsafePointer<T>, pixel r: Int, offsets: UnsafeMutablePointer<Int>,
+  _ body: (_ channel: Int, _ element: Int) -> Void
 ) {
   let c = g.channels
   let (n, rows, cols) = windowBounds(g, pixel: r)
-  best.initialize(repeating: -.infinity, count: c)
-  index.initialize(repeating: -1, count: c)
-  for ih in rows {
-    for iw in cols {
-      let p = (n * g.inH + ih) * g.inW + iw, v = x + p * c
-      for ch in 0..<c where v[ch] > best[ch] || (index[ch] < 0 && v[ch] == best[ch]) {
-        best[ch] = v[ch]
-        index[ch] = p
+  let start = ((n * g.inH + rows.lowerBound) * g.inW + cols.lowerBound) * c
+  let base = x + start
+  // The element index of window tap t (numbered row-major over the clipped
+  // window), channel 0; `offsets` holds windowH · windowW entries.
+  var count = 0
+  for ih in 0..<rows.count {
+    for iw in 0..<cols.count {
+      offsets[count] = start + (ih * g.inW + iw) * c
+      count += 1
+    }
+  }
+  var ch = 0
+  if T.self == Float.self {
+    let f = UnsafeRawPointer(base)
+    while ch + 8 <= c {
+      var best = SIMD8<Float>(repeating: -.infinity), tap = SIMD8<Float>(repeating: -1)
+      var t: Float = 0
+      for ih in 0..<rows.count {
+        for iw in 0..<cols.count {
+          let v = f.loadUnaligned(fromByteOffset: ((ih * g.inW + iw) * c + ch) * 4, as: SIMD8<Float>.self)
+          // Strictly greater, or equal to the initial −∞ before any tap.
+          let take = (v .> best) .| ((tap .== -1) .& (v .== best))
+          best.replace(with: v, where: take)
+          tap.replace(with: t, where: take)
+          t += 1
+        }
+      }
+      for lane in 0..<8 where tap[lane] >= 0 { body(ch + lane, offsets[Int(tap[lane])] + ch + lane) }
+      ch += 8
+    }
+  }
+  while ch < c {
+    var best = -T.infinity, tap = -1, t = 0
+    for ih in 0..<rows.count {
+      for iw in 0..<cols.count {
+        let v = base[(ih * g.inW + iw) * c + ch]
+        if v > best || (tap < 0 && v == best) {
+          best = v
+          tap = t
+        }
+        t += 1
       }
     }
+    if tap >= 0 { body(ch, offsets[tap] + ch) }
+    ch += 1
   }
 }
 
@@ -107,16 +143,11 @@ func maxPoolBackward<T: TensorFloatScalar>(
 ) {
   let c = g.channels
   forEachImageChunk(ctx, g, zeroing: dx) { pixels in
-    let best = UnsafeMutablePointer<T>.allocate(capacity: Swift.max(c, 1))
-    let index = UnsafeMutablePointer<Int>.allocate(capacity: Swift.max(c, 1))
-    defer {
-      best.deallocate()
-      index.deallocate()
-    }
+    let offsets = UnsafeMutablePointer<Int>.allocate(capacity: Swift.max(g.windowH * g.windowW, 1))
+    defer { offsets.deallocate() }
     for r in pixels {
-      windowArgMax(g, x, pixel: r, best: best, index: index)
       let d = dy + r * c
-      for ch in 0..<c where index[ch] >= 0 { dx[index[ch] * c + ch] += d[ch] }
+      windowArgMax(g, x, pixel: r, offsets: offsets) { ch, e in dx[e] += d[ch] }
     }
   }
 }
@@ -127,16 +158,12 @@ func maxPoolGradGradForward<T: TensorFloatScalar>(
 ) {
   let c = g.channels
   forEachRange(ctx, count: g.outputPixels, grain: poolingGrain(c * g.windowH * g.windowW)) { pixels in
-    let best = UnsafeMutablePointer<T>.allocate(capacity: Swift.max(c, 1))
-    let index = UnsafeMutablePointer<Int>.allocate(capacity: Swift.max(c, 1))
-    defer {
-      best.deallocate()
-      index.deallocate()
-    }
+    let offsets = UnsafeMutablePointer<Int>.allocate(capacity: Swift.max(g.windowH * g.windowW, 1))
+    defer { offsets.deallocate() }
     for r in pixels {
-      windowArgMax(g, x, pixel: r, best: best, index: index)
       let o = y + r * c
-      for ch in 0..<c { o[ch] = index[ch] >= 0 ? dz[index[ch] * c + ch] : 0 }
+      o.initialize(repeating: 0, count: c)
+      windowArgMax(g, x, pixel: r, offsets: offsets) { ch, e in o[ch] = dz[e] }
     }
   }
 }
