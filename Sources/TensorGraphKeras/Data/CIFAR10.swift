@@ -53,12 +53,24 @@ public enum CIFAR10 {
   public static func loadData(directory: String? = nil) throws -> (
     train: (x: Tensor, y: Tensor), test: (x: Tensor, y: Tensor)
   ) {
-    let names = trainFiles + [testFile]
-    let paths = try location.files(
-      names.map { [$0, (archiveDirectory as NSString).appendingPathComponent($0)] }, directory: directory)
+    let paths = try locateFiles(directory: directory)
     let train = try readBatches(Array(paths.dropLast()))
     let test = try readBatches([paths.last!])
     return (train, test)
+  }
+
+  /// The six files ``loadData(directory:)`` reads (the five training
+  /// batches, then the test batch), found as it finds them, with
+  /// `environment` in place of the process's environment.
+  ///
+  /// - Throws: ``TensorGraphError`` (`io`) listing the paths tried and how
+  ///   to get the data when a file is missing.
+  public static func locateFiles(
+    directory: String? = nil, environment: [String: String] = ProcessInfo.processInfo.environment
+  ) throws -> [String] {
+    try location.files(
+      (trainFiles + [testFile]).map { [$0, (archiveDirectory as NSString).appendingPathComponent($0)] },
+      directory: directory, environment: environment)
   }
 
   /// Reads CIFAR-10 binary batch files and concatenates their records in

@@ -18,9 +18,9 @@ struct DatasetLocation {
   var installHint: String
 
   /// The directory to read and a phrase saying where it came from.
-  func resolve(_ directory: String?) -> (path: String, origin: String)? {
+  func resolve(_ directory: String?, _ environment: [String: String]) -> (path: String, origin: String)? {
     if let directory { return (directory, "the directory passed to loadData") }
-    if let value = ProcessInfo.processInfo.environment[environmentVariable], !value.isEmpty {
+    if let value = environment[environmentVariable], !value.isEmpty {
       return (value, "$\(environmentVariable)")
     }
     if let systemDirectory { return (systemDirectory, "the default directory") }
@@ -30,8 +30,8 @@ struct DatasetLocation {
   /// The path of each file of `candidates` (per entry, names tried in
   /// order: the first that exists wins), or an `io` error listing every
   /// path tried for the files that are missing.
-  func files(_ candidates: [[String]], directory: String?) throws -> [String] {
-    guard let (dir, origin) = resolve(directory) else {
+  func files(_ candidates: [[String]], directory: String?, environment: [String: String]) throws -> [String] {
+    guard let (dir, origin) = resolve(directory, environment) else {
       throw TensorGraphError(
         .io,
         "\(name) was not found: no directory was passed to loadData, $\(environmentVariable) is not set, and there is no default system directory for it. \(installHint)")

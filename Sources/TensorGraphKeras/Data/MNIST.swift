@@ -44,7 +44,19 @@ public enum FashionMNIST {
   public static func loadData(directory: String? = nil) throws -> (
     train: (x: Tensor, y: Tensor), test: (x: Tensor, y: Tensor)
   ) {
-    try MNISTFiles.load(location, directory: directory)
+    try MNISTFiles.load(locateFiles(directory: directory), name: location.name)
+  }
+
+  /// The four files ``loadData(directory:)`` reads (training images and
+  /// labels, test images and labels), found as it finds them, with
+  /// `environment` in place of the process's environment.
+  ///
+  /// - Throws: ``TensorGraphError`` (`io`) listing the paths tried and how
+  ///   to install the data when a file is missing.
+  public static func locateFiles(
+    directory: String? = nil, environment: [String: String] = ProcessInfo.processInfo.environment
+  ) throws -> [String] {
+    try MNISTFiles.locate(location, directory: directory, environment: environment)
   }
 }
 
@@ -79,7 +91,19 @@ public enum MNIST {
   public static func loadData(directory: String? = nil) throws -> (
     train: (x: Tensor, y: Tensor), test: (x: Tensor, y: Tensor)
   ) {
-    try MNISTFiles.load(location, directory: directory)
+    try MNISTFiles.load(locateFiles(directory: directory), name: location.name)
+  }
+
+  /// The four files ``loadData(directory:)`` reads (training images and
+  /// labels, test images and labels), found as it finds them, with
+  /// `environment` in place of the process's environment.
+  ///
+  /// - Throws: ``TensorGraphError`` (`io`) listing the paths tried and how
+  ///   to install the data when a file is missing.
+  public static func locateFiles(
+    directory: String? = nil, environment: [String: String] = ProcessInfo.processInfo.environment
+  ) throws -> [String] {
+    try MNISTFiles.locate(location, directory: directory, environment: environment)
   }
 }
 
@@ -89,14 +113,17 @@ enum MNISTFiles {
     "train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz", "t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz",
   ]
 
-  static func load(_ location: DatasetLocation, directory: String?) throws -> (
+  /// Each file compressed, else uncompressed under the same name.
+  static func locate(_ location: DatasetLocation, directory: String?, environment: [String: String]) throws -> [String] {
+    try location.files(names.map { [$0, String($0.dropLast(3))] }, directory: directory, environment: environment)
+  }
+
+  static func load(_ paths: [String], name: String) throws -> (
     train: (x: Tensor, y: Tensor), test: (x: Tensor, y: Tensor)
   ) {
-    // Each file compressed, else uncompressed under the same name.
-    let paths = try location.files(names.map { [$0, String($0.dropLast(3))] }, directory: directory)
     let tensors = try readConcurrently(paths)
-    let train = try pair(images: tensors[0], labels: tensors[1], paths[0], paths[1], location.name)
-    let test = try pair(images: tensors[2], labels: tensors[3], paths[2], paths[3], location.name)
+    let train = try pair(images: tensors[0], labels: tensors[1], paths[0], paths[1], name)
+    let test = try pair(images: tensors[2], labels: tensors[3], paths[2], paths[3], name)
     return (train, test)
   }
 
