@@ -104,6 +104,7 @@ import TensorGraphKeras
     expectError(.invalidArgument, containing: ["axis 3"]) { try Standardizer(adaptingTo: data, axis: 3) }
     expectError(.invalidArgument, containing: ["empty data"]) { try Standardizer(adaptingTo: Tensor(zeros: [0, 2])) }
     expectError(.shapeMismatch, containing: ["[2, 3]", "[1, 2]"]) { try s(Tensor(zeros: [2, 3])) }
+    expectError(.dtypeMismatch, containing: ["int32"]) { try s(data, dtype: .int32) }
   }
 }
 
