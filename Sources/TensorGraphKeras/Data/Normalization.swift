@@ -13,14 +13,15 @@ public func normalizePixels(_ x: Tensor) throws -> Tensor {
   // float32(p) * float32(1/255) can differ from numpy's float64 p / 255.0
   // rounded to float32 in the last bit: divide in double, round once.
   if x.dtype == .uint8 {
-    var out = try Tensor(zeros: x.shape, dtype: .float32)
+    let buffer = TensorBuffer(byteCapacity: x.scalarCount * 4)
+    let dst = buffer.data.bindMemory(to: Float.self, capacity: x.scalarCount)
     let table = (0..<256).map { Float(Double($0) / 255) }
-    x.withUnsafeBufferPointer(as: UInt8.self) { src in
-      out.withUnsafeMutableBufferPointer(as: Float.self) { dst in
+    table.withUnsafeBufferPointer { table in
+      x.withUnsafeBufferPointer(as: UInt8.self) { src in
         for i in 0..<src.count { dst[i] = table[Int(src[i])] }
       }
     }
-    return out
+    return Tensor(dtype: .float32, shape: x.shape, buffer: buffer)
   }
   return try x.scaled(by: 1 / 255)
 }
