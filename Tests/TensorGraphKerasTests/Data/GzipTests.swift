@@ -50,6 +50,15 @@ import TensorGraphKeras
     #expect(Array(ours[10...]) == Array(python[10...]))
   }
 
+  @Test func readsOptionalHeaderFields() throws {
+    // gzip(1) stores the file name (FNAME, flag 0x08); add it and a comment
+    // (FCOMMENT, 0x10) to the Python fixture's header.
+    let packed = try DataFixtures.bytes("hello.txt.gz")
+    var named = Array(packed[..<10]) + Array("hello.txt\0a comment\0".utf8) + Array(packed[10...])
+    named[3] = 0x08 | 0x10
+    #expect(try Gzip.decompress(named) == Self.hello)
+  }
+
   @Test func rejectsInvalidLevel() {
     expectError(.invalidArgument, containing: ["level 10"]) { try Gzip.compress([1], level: 10) }
   }
