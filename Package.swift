@@ -22,6 +22,11 @@ let package = Package(
       pkgConfig: "openblas",
       providers: [.apt(["libopenblas-dev"])]
     ),
+    .systemLibrary(
+      name: "CZlib",
+      pkgConfig: "zlib",
+      providers: [.apt(["zlib1g-dev"])]
+    ),
     .target(
       name: "TensorGraph",
       dependencies: [
@@ -31,7 +36,7 @@ let package = Package(
     ),
     .target(
       name: "TensorGraphKeras",
-      dependencies: ["TensorGraph"]
+      dependencies: ["TensorGraph", "CZlib"]
     ),
     .target(
       name: "TensorGraphTestSupport",
@@ -63,7 +68,8 @@ let package = Package(
     ),
     .testTarget(
       name: "TensorGraphKerasTests",
-      dependencies: ["TensorGraphKeras", "TensorGraphTestSupport"]
+      dependencies: ["TensorGraphKeras", "TensorGraphTestSupport"],
+      resources: [.copy("Data/Fixtures")]
     ),
   ]
 )
