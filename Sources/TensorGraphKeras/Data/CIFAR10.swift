@@ -78,7 +78,7 @@ public enum CIFAR10 {
   ///
   /// - Throws: ``TensorGraphError`` as ``loadData(directory:)`` does.
   public static func readBatches(_ paths: [String]) throws -> (x: Tensor, y: Tensor) {
-    let inputs = try paths.map { try FileInput(path: $0) }
+    let inputs = try paths.map { try FileReader(path: $0) }
     // Sizes come from the files themselves, so nothing is allocated that
     // the files do not hold.
     for input in inputs {

@@ -6,11 +6,9 @@ import Foundation
   import Darwin
 #endif
 
-// Where dataset readers get bytes from: a file read with pread(2), or bytes
-// in memory. The same shape as the serialization layer's internal
-// FileReader/ByteSource (which TensorGraph does not export): the size is
-// known before anything is allocated, so every size a file declares can be
-// checked against it.
+// Where dataset readers get bytes from: a file (TensorGraph's FileReader,
+// pread(2)) or bytes in memory. The size is known before anything is
+// allocated, so every size a file declares can be checked against it.
 
 /// Random-access bytes of known size.
 protocol DataInput: AnyObject {
@@ -20,54 +18,9 @@ protocol DataInput: AnyObject {
   func read(into destination: UnsafeMutableRawPointer, offset: Int, count: Int) throws
 }
 
-/// A regular file, read with `pread(2)`.
-final class FileInput: DataInput {
-  let path: String
-  let size: Int
-  private let fd: Int32
-
-  /// Opens `path` for reading.
-  ///
-  /// - Throws: ``TensorGraphError`` (`io`) when it cannot be opened or is
-  ///   not a regular file.
-  init(path: String) throws {
-    self.path = path
-    // O_NONBLOCK: a FIFO must not hang the open (it is then rejected as not
-    // a regular file); reads of regular files are unaffected.
-    fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
-    guard fd >= 0 else { throw TensorGraphError(.io, "cannot open '\(path)': \(Self.systemError())") }
-    var info = stat()
-    guard fstat(fd, &info) == 0 else {
-      let message = Self.systemError()
-      close(fd)
-      throw TensorGraphError(.io, "cannot stat '\(path)': \(message)")
-    }
-    guard (info.st_mode & S_IFMT) == S_IFREG else {
-      close(fd)
-      throw TensorGraphError(.io, "'\(path)' is not a regular file")
-    }
-    size = Int(info.st_size)
-  }
-
-  deinit { close(fd) }
-
-  func read(into destination: UnsafeMutableRawPointer, offset: Int, count: Int) throws {
-    var done = 0
-    while done < count {
-      let n = pread(fd, destination + done, Swift.min(count - done, 1 << 30), off_t(offset + done))
-      if n < 0 {
-        if errno == EINTR { continue }
-        throw TensorGraphError(.io, "cannot read '\(path)' at byte \(offset + done): \(Self.systemError())")
-      }
-      if n == 0 {
-        throw TensorGraphError(
-          .io, "'\(path)' ended at byte \(offset + done) while reading bytes \(offset)..<\(offset + count); was it truncated while being read?")
-      }
-      done += n
-    }
-  }
-
-  static func systemError() -> String { String(cString: strerror(errno)) }
+extension FileReader: DataInput {
+  /// Opens the file at `path`.
+  convenience init(path: String) throws { try self.init(URL(fileURLWithPath: path)) }
 }
 
 /// Bytes in memory.

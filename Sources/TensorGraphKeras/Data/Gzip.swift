@@ -33,7 +33,7 @@ public enum Gzip {
   /// - Throws: ``TensorGraphError``: `io` when the file cannot be read,
   ///   `format` when it is not gzip, is corrupt, or ends early.
   public static func decompress(contentsOf path: String) throws -> [UInt8] {
-    let input = try FileInput(path: path)
+    let input = try FileReader(path: path)
     let context = "gzip file '\(path)'"
     let stream = try openStream(input, context: context)
     guard stream is GzipStream else {

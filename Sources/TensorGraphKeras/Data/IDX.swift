@@ -25,7 +25,7 @@ public enum IDX {
   ///   element type other than unsigned bytes, or data shorter or longer
   ///   than the dimensions say — each with its byte offset.
   public static func read(path: String) throws -> Tensor {
-    let input = try FileInput(path: path)
+    let input = try FileReader(path: path)
     let context = "IDX file '\(path)'"
     return try read(openStream(input, context: context), context: context)
   }
