@@ -70,7 +70,12 @@ struct Run: ParsableCommand {
     let progress = Progress()
     let loaded = try input.load(progress: progress)
     let graph = loaded.graph
-    let fetchOutputs = try fetches.map { try graph.output(named: $0) }
+    let fetchOutputs = try fetches.map { name in
+      if let node = graph.node(named: name), node.outputs.isEmpty {
+        throw UserError("'\(name)' (\(node.op)) has no outputs to fetch; run it with --target \(name)")
+      }
+      return try graph.output(named: name)
+    }
     let targetNodes = try targets.map { try graph.requireNode(named: $0) }
     var feedValues: [Output: Tensor] = [:]
     for feed in feeds {

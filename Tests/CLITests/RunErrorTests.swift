@@ -32,6 +32,7 @@ import TensorGraph
     ([fashion, "--feed", x, "--fetch", "probs:1"], ["'probs:1' names output 1 but the node has 1 output(s)"]),
     ([fashion, "--feed", "y=text.npy", "--fetch", "probs"], ["no node named 'y'", "did you mean 'x'?"]),
     ([fashion, "--feed", x, "--target", "nit"], ["no node named 'nit'", "did you mean 'init'?"]),
+    ([fashion, "--fetch", "init"], ["'init' (NoOp) has no outputs to fetch; run it with --target init"]),
     ([fashion, "--feed", "x=f64.npy", "--fetch", "probs"],
      ["feed 'x'", "holds float64 [1, 2] but x:0 is float32 [?, 28, 28]", ".astype(np.float32)"]),
     ([fashion, "--feed", "x=narrow.npy", "--fetch", "probs"], ["feed 'x'", "shape [1, 28, 27]", "[?, 28, 28]"]),
