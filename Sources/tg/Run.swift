@@ -88,7 +88,12 @@ struct Run: ParsableCommand {
     let (session, uninitialized) = try loaded.makeSession(options: SessionOptions(threads: threads), progress: progress)
     if initializeMissing && !uninitialized.isEmpty {
       progress.note("initializing \(uninitialized.count) variable(s)…")
-      try session.run(targets: try uninitialized.map { try graph.requireNode(named: $0.name + "/Assign") })
+      try session.run(targets: try uninitialized.map { variable in
+        guard let assign = graph.consumers(of: variable.id).map(graph.node(at:))
+          .first(where: { $0.op == "Assign" && $0.name == variable.name + "/Assign" })
+        else { throw UserError("variable '\(variable.name)' has no value and no initializer (\(variable.name)/Assign)") }
+        return assign
+      })
     }
     progress.note("running \(fetches.count) fetch(es), \(targets.count) target(s)…")
     let values: [Tensor]

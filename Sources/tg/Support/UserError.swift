@@ -38,15 +38,10 @@ enum ExitStatus {
     } catch let error as UserError {
       fail(error.message)
     } catch {
-      switch Root.exitCode(for: error) {
-      case .validationFailure:
-        standardError(Root.fullMessage(for: error))
-        exit(usageError)
-      case .success, .failure:
-        Root.exit(withError: error)
-      default:
-        Root.exit(withError: error)
-      }
+      // Help and explicit exit codes keep argument-parser's handling.
+      guard Root.exitCode(for: error) == .validationFailure else { Root.exit(withError: error) }
+      standardError(Root.fullMessage(for: error))
+      exit(usageError)
     }
   }
 
