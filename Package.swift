@@ -71,5 +71,13 @@ let package = Package(
       dependencies: ["TensorGraphKeras", "TensorGraphTestSupport"],
       resources: [.copy("Data/Fixtures")]
     ),
+    // Runs the built `tg` as a subprocess. Depending on the executable
+    // target makes SwiftPM build it before the tests, whichever subset is
+    // built; the tests find it beside the test bundle.
+    .testTarget(
+      name: "CLITests",
+      dependencies: ["TensorGraph", "TensorGraphTestSupport", "tg"],
+      exclude: ["Fixtures"]
+    ),
   ]
 )
