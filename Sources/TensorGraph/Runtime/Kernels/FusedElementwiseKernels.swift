@@ -246,6 +246,13 @@ final class FusedPlan: @unchecked Sendable {
   /// Vector instructions per element (sizes the thread split).
   var work: Int { max(1, steps.count) }
 
+  /// Whether the last vector instruction reads input `k` directly.
+  func lastStepReads(_ k: Int) -> Bool {
+    guard let s = steps.last else { return false }
+    for o in [s.a, s.b] { if case .input(let i) = o, i == k { return true } }
+    return false
+  }
+
   init(_ chain: FusedChain, shapes: [[Int]]) throws(FusedChainProblem) {
     inputShapes = shapes
     var regShapes = shapes
@@ -330,7 +337,8 @@ final class FusedPlan: @unchecked Sendable {
     for (j, op) in chain.ops.enumerated() where !isScalar[n + j] {
       let args = chain.operands[j]
       let a = operand(args[0]), b = operand(args.count > 1 ? args[1] : args[0])
-      for r in Set(args) where r >= n && lastUse[r] == j && registerOf[r] >= 0 { free.append(registerOf[r]) }
+      // The destination is never an operand's register: loops over
+      // distinct buffers vectorize, loops writing over their input do not.
       var dest = -1
       if j != last {
         if let r = free.popLast() {
@@ -341,6 +349,7 @@ final class FusedPlan: @unchecked Sendable {
         }
         registerOf[n + j] = dest
       }
+      for r in Set(args) where r >= n && lastUse[r] == j && registerOf[r] >= 0 { free.append(registerOf[r]) }
       steps.append(Step(op: op, a: a, b: b, dest: dest))
     }
     self.steps = steps
@@ -453,9 +462,10 @@ let fusedElementwiseKernel: KernelFactory = { b in
       } catch let e as FusedChainProblem {
         throw ctx.error(.shapeMismatch, e.message)
       }
-      // Write in place into a dying input of the output's shape.
+      // Write in place into a dying input of the output's shape — one the
+      // last instruction does not read, so that its loop vectorizes.
       var out: Tensor?
-      for k in 0..<n {
+      for k in 0..<n where !p.lastStepReads(k) {
         if case .full = p.inputs[k], let t = ctx.reusing(&values[k], dtype: T.dtype, shape: p.outputShape) {
           out = t
           break
