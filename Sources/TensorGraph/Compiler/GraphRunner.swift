@@ -81,7 +81,7 @@ public struct RandomFeeds: Sendable {
     let type = output.node.outputs[output.index]
     let shape = type.shape.dims.map { $0.map { $0.value ?? unknownDimension } } ?? [unknownDimension]
     var hash = UInt64(truncatingIfNeeded: seed) &* 0x9E37_79B9_7F4A_7C15 &+ UInt64(truncatingIfNeeded: stream)
-    for b in name.utf8 { hash = (hash ^ UInt64(b)) &* 0x100_0000_01B3 }
+    for b in output.name.utf8 { hash = (hash ^ UInt64(b)) &* 0x100_0000_01B3 }
     var rng = SplitMix64(seed: hash)
     let count = shape.reduce(1, *)
     let range = impliedRange(of: output) ?? integerRange

@@ -7,9 +7,9 @@
 /// - types: every node's output dtypes and shapes are what its op's shape
 ///   function gives for its inputs now;
 /// - against the graph before a pass: every kept output still exists with
-///   the same dtype and the same or a more precise shape, every kept node,
-///   placeholder and variable still exists (placeholders and variables with
-///   their dtype and shape).
+///   the same dtype and the same or a more precise shape, every kept node
+///   and placeholder still exists, and placeholders and the variables that
+///   remain keep their dtype and shape.
 ///
 /// Failures throw ``TensorGraphError`` with reason `invalidGraph` naming the
 /// node and, when run by a ``PassManager``, the pass.
@@ -95,6 +95,7 @@ public struct GraphVerifier: Sendable {
     }
     for node in before.nodes where node.op == "Placeholder" || node.op == "VariableV2" {
       guard let new = after.node(named: node.name) else {
+        if node.op == "VariableV2" { continue }  // pruned: nothing kept reads it
         throw node.error(.invalidGraph, "the \(node.op) '\(node.name)' no longer exists")
       }
       guard new.op == node.op, new.outputs == node.outputs else {

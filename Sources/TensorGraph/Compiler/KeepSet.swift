@@ -5,7 +5,8 @@
 /// Kept outputs keep their names, dtypes and values; kept nodes keep their
 /// names and effects; fed outputs are never treated as constants (a fed
 /// `Const` is not folded through). Placeholders are always fed and kept,
-/// and variables (`VariableV2`) always kept, whether listed or not:
+/// and no pass renames or replaces a variable (`VariableV2`), though
+/// pruning removes one that nothing kept reads:
 ///
 ///     let keep = KeepSet(fetches: [loss, logits], targets: [train])
 ///     let optimized = try PassManager.default.run(graph, keep: keep).graph
@@ -44,8 +45,9 @@ public struct KeepSet: Sendable, Hashable, CustomStringConvertible {
     return (String(c[..<colon]), Int(c[c.index(after: colon)...])!)
   }
 
-  /// Whether `node` must survive with its name: it is listed, one of its
-  /// outputs is kept or fed, or it is a placeholder or a variable.
+  /// Whether `node` must keep its name and op: it is listed, one of its
+  /// outputs is kept or fed, or it is a placeholder or a variable (which
+  /// pruning may still remove when nothing kept reads it).
   public func protects(_ node: Node) -> Bool {
     if node.op == "Placeholder" || node.op == "VariableV2" || nodes.contains(node.name) { return true }
     for i in 0..<node.outputs.count {
