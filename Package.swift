@@ -63,7 +63,9 @@ let package = Package(
     // MARK: - Tests
     .testTarget(
       name: "TensorGraphTests",
-      dependencies: ["TensorGraph", "TensorGraphTestSupport", "TensorGraphExamples"],
+      dependencies: [
+        "TensorGraph", "TensorGraphTestSupport", "TensorGraphExamples", "TensorGraphBench",
+      ],
       resources: [.copy("Fixtures")]
     ),
     .testTarget(

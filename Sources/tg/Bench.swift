@@ -22,7 +22,7 @@ struct Bench: ParsableCommand {
   var list = false
 
   func run() throws {
-    let all = RuntimeBenchmarks.all(threads: threads) + MLPBenchmarks.all(threads: threads)
+    let all = RuntimeBenchmarks.all(threads: threads) + MLPBenchmarks.all(threads: threads) + PassBenchmarks.all(threads: threads)
     let selected = cases.isEmpty ? all : all.filter { c in cases.contains { c.name.contains($0) } }
     let serialization = cases.isEmpty || cases.contains { "serialization".contains($0) }
     if list {
