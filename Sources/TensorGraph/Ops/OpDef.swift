@@ -145,6 +145,12 @@ public final class OpDef: Sendable, CustomStringConvertible {
   }
 }
 
+extension Cost {
+  /// No arithmetic and no data movement: constants, placeholders, variable
+  /// reads, identities, `NoOp` (their outputs alias existing storage).
+  public static let free: CostFunction = { _ in Cost(flops: 0, bytes: 0) }
+}
+
 /// Concrete shapes and attributes handed to a cost function.
 public struct CostContext: AttributeReading, Sendable {
   /// The node's attributes.

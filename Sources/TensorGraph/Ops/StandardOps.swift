@@ -43,6 +43,8 @@ public enum StandardOps {
       conv2D, conv2DBackpropInput, conv2DBackpropFilter, depthwiseConv2dNative, depthwiseConv2dNativeBackpropInput,
       depthwiseConv2dNativeBackpropFilter, maxPool, maxPoolGrad, maxPoolGradGrad, avgPool, avgPoolGrad,
       fusedBatchNormV3, fusedBatchNormGradV3,
+      // MARK: Fused ops (made by the remapper and elementwise fusion passes)
+      fusedMatMul, fusedElementwise,
     ]
   }
 }

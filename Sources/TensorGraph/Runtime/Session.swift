@@ -215,7 +215,7 @@ public final class Session: @unchecked Sendable {
       let want = plan.feedTypes[k]
       guard value.dtype == want.dtype else {
         throw TensorGraphError(
-          .invalidFeed, "feed for '\(plan.feedNames[k])' is \(value.dtype) but the tensor is \(want.dtype)")
+          .invalidFeed, "feed for '\(plan.feedNames[k])' is \(value.dtype) but '\(plan.feedNames[k])' is \(want.dtype)")
       }
       guard want.shape.accepts(value.shape) else {
         throw TensorGraphError(
