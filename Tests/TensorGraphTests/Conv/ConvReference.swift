@@ -117,6 +117,37 @@ enum ConvReference {
     return (y, [n, oh, ow, c])
   }
 
+  /// The input element (index into `x`) of the first maximum, row-major,
+  /// of each output's window in each channel (−1 when the window holds
+  /// only NaNs): where MaxPool's gradient goes.
+  static func poolArgMax(
+    _ x: [Double], _ xs: [Int], ksize: (Int, Int), strides: (Int, Int), padding: String
+  ) -> [Int] {
+    let (n, h, wd, c) = (xs[0], xs[1], xs[2], xs[3])
+    let (oh, pt) = window(input: h, kernel: ksize.0, stride: strides.0, padding: padding)
+    let (ow, pl) = window(input: wd, kernel: ksize.1, stride: strides.1, padding: padding)
+    var argmax = [Int](repeating: -1, count: n * oh * ow * c)
+    for b in 0..<n {
+      for i in 0..<oh {
+        for j in 0..<ow {
+          for ch in 0..<c {
+            var best = -Double.infinity, at = -1
+            for p in 0..<ksize.0 {
+              for q in 0..<ksize.1 {
+                let ih = i * strides.0 - pt + p, iw = j * strides.1 - pl + q
+                if ih < 0 || ih >= h || iw < 0 || iw >= wd { continue }
+                let e = ((b * h + ih) * wd + iw) * c + ch
+                if x[e] > best || (at < 0 && x[e] == best) { (best, at) = (x[e], e) }
+              }
+            }
+            argmax[((b * oh + i) * ow + j) * c + ch] = at
+          }
+        }
+      }
+    }
+    return argmax
+  }
+
   /// Values without ties: a shuffled ramp (distinct, spaced ≥ 0.01 apart),
   /// so max pooling has one maximum per window and finite differences stay
   /// away from kinks.

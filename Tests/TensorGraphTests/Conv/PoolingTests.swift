@@ -108,6 +108,60 @@ let poolCases: [PoolCase] = [
   }
 }
 
+@Suite struct MaxPoolGradientOpTests {
+  /// MaxPoolGrad (dy scattered to each window's first maximum) and
+  /// MaxPoolGradGrad (dz gathered from it) against the direct reference,
+  /// in float32 (eight channels at a time, then one by one) and float64,
+  /// on values with ties (rounded to a few levels).
+  @Test(arguments: poolCases, [DType.float32, .float64])
+  func matchDirectReference(_ c: PoolCase, dtype: DType) throws {
+    let xv = ConvReference.random(c.input, seed: 11).map { ($0 * 3).rounded() / 3 }
+    let out = c.outputShape
+    let argmax = ConvReference.poolArgMax(xv, c.input, ksize: c.ksize, strides: c.strides, padding: c.padding)
+    let dyv = ConvReference.random(out, seed: 12), dzv = ConvReference.random(c.input, seed: 13)
+    var dx = [Double](repeating: 0, count: xv.count)
+    for (o, e) in argmax.enumerated() where e >= 0 { dx[e] += dyv[o] }
+    let ddy = argmax.map { $0 >= 0 ? dzv[$0] : 0 }
+    let make = { (v: [Double], s: [Int]) in dtype == .float32 ? Tensor.f32(v, s) : Tensor.f64(v, s) }
+    let g = Graph()
+    let x = try g.constant(make(xv, c.input))
+    let dy = try g.placeholder(dtype, shape: out.map { $0 }, name: "dy")
+    let y = try g.maxPool(x, ksize: c.ksizeAttr, strides: c.stridesAttr, padding: c.padding)
+    let grad = try #require(try g.gradients(of: [y], with: [x], gradYs: [dy])[0])
+    let gradGrad = try #require(try g.gradients(of: [grad], with: [dy], gradYs: [try g.constant(make(dzv, c.input))])[0])
+    #expect(gradGrad.node.op == "MaxPoolGradGrad")
+    let r = try Session(graph: g).run(fetches: [grad, gradGrad], feeds: [dy: make(dyv, out)])
+    expectClose(r[0], dx, shape: c.input, tolerance: dtype == .float32 ? 1e-6 : 1e-15)
+    expectClose(r[1], ddy, shape: out, tolerance: dtype == .float32 ? 1e-7 : 0)  // dz rounded to float32
+  }
+
+  /// Windows whose maximum is −∞, or that hold NaNs: float32 channels in
+  /// the eight-wide blocks and in the tail give what the reference gives.
+  @Test func infinitiesAndNaNsInEveryChannelBlock() throws {
+    let c = 10, shape = [1, 2, 2, c]
+    // Per channel, the 2×2 window's values in row-major order.
+    let windows: [[Double]] = [
+      [-.infinity, -.infinity, -.infinity, -.infinity], [.nan, .nan, .nan, .nan], [.nan, -.infinity, -.infinity, 2],
+      [.nan, -.infinity, .nan, -.infinity], [1, .nan, 3, .nan], [0, 0, 0, 0], [-1, -.infinity, -1, .nan],
+      [.infinity, .infinity, .nan, 0],
+    ]
+    var xv = [Double](repeating: 0, count: 4 * c)
+    for ch in 0..<c {
+      for p in 0..<4 { xv[p * c + ch] = windows[ch % windows.count][p] }
+    }
+    let argmax = ConvReference.poolArgMax(xv, shape, ksize: (2, 2), strides: (2, 2), padding: "VALID")
+    var expected = [Double](repeating: 0, count: xv.count)
+    for (o, e) in argmax.enumerated() where e >= 0 { expected[e] += Double(o + 1) }
+    let g = Graph()
+    let x = try g.constant(Tensor.f32(xv, shape))
+    let y = try g.maxPool(x, ksize: [2], strides: [2], padding: "VALID")
+    let dy = try g.constant(Tensor.f32((1...c).map(Double.init), [1, 1, 1, c]))
+    let dx = try #require(try g.gradients(of: [y], with: [x], gradYs: [dy])[0])
+    #expect(try evaluate(dx).doubles() == expected)
+    #expect(argmax[0] == 0 && argmax[1] == -1 && argmax[2] == 3 * c + 2 && argmax[3] == c + 3)
+  }
+}
+
 @Suite struct PoolingGradientTests {
   @Test(arguments: poolCases)
   func maxPoolGradientMatchesFiniteDifferences(_ c: PoolCase) {

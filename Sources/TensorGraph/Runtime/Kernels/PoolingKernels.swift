@@ -24,64 +24,88 @@ private func windowBounds(_ g: WindowGeometry, pixel r: Int) -> (n: Int, rows: R
   )
 }
 
-/// Calls `body(channel, element)` with, for each channel, the element index
-/// (in an input-shaped tensor) of the first maximum of output pixel `r`'s window
-/// in row-major order (TensorFlow's tie rule; windows of only NaNs have
-/// none). For float32, eight channels at a time with SIMD compare-and-blend
-/// (no data-dependent branch per element); the rest one by one.
+/// The window of output pixel `r` as element offsets: fills `offsets`
+/// (windowH · windowW entries) with the element index, channel 0, of each
+/// input pixel of the clipped window in row-major order (tap 0, 1, …), and
+/// returns how many there are and the window's width.
 @inline(__always)
-private func windowArgMax<T: TensorFloatScalar>(
-  _ g: WindowGeometry, _ x: UnsafePointer<T>, pixel r: Int, offsets: UnsafeMutablePointer<Int>,
-  _ body: (_ channel: Int, _ element: Int) -> Void
+private func windowTaps(_ g: WindowGeometry, pixel r: Int, offsets: UnsafeMutablePointer<Int>) -> (
+  count: Int, width: Int
 ) {
   let c = g.channels
   let (n, rows, cols) = windowBounds(g, pixel: r)
-  let start = ((n * g.inH + rows.lowerBound) * g.inW + cols.lowerBound) * c
-  let base = x + start
-  // The element index of window tap t (numbered row-major over the clipped
-  // window), channel 0; `offsets` holds windowH · windowW entries.
   var count = 0
-  for ih in 0..<rows.count {
-    for iw in 0..<cols.count {
-      offsets[count] = start + (ih * g.inW + iw) * c
+  for ih in rows {
+    for iw in cols {
+      offsets[count] = ((n * g.inH + ih) * g.inW + iw) * c
       count += 1
     }
   }
-  var ch = 0
-  if T.self == Float.self {
-    let f = UnsafeRawPointer(base)
-    while ch + 8 <= c {
-      var best = SIMD8<Float>(repeating: -.infinity), tap = SIMD8<Float>(repeating: -1)
-      var t: Float = 0
-      for ih in 0..<rows.count {
-        for iw in 0..<cols.count {
-          let v = f.loadUnaligned(fromByteOffset: ((ih * g.inW + iw) * c + ch) * 4, as: SIMD8<Float>.self)
-          // Strictly greater, or equal to the initial −∞ before any tap.
-          let take = (v .> best) .| ((tap .== -1) .& (v .== best))
-          best.replace(with: v, where: take)
-          tap.replace(with: t, where: take)
-          t += 1
-        }
-      }
-      for lane in 0..<8 where tap[lane] >= 0 { body(ch + lane, offsets[Int(tap[lane])] + ch + lane) }
-      ch += 8
+  return (count, cols.count)
+}
+
+/// The tap (index into the window's `offsets`) of the first maximum of
+/// channels `ch ..< ch + 8` over a window whose tap 0 starts at `first`
+/// (float32), −1 where the window holds only NaNs: TensorFlow's
+/// first-maximum rule, with compare-and-blend instead of a branch per
+/// element. Strictly greater values replace the best, starting from −∞;
+/// lanes whose maximum is −∞ itself (no tap beat the start) are settled one
+/// by one afterwards.
+@inline(__always)
+private func windowArgMax8(
+  _ first: UnsafePointer<Float>, offsets: UnsafePointer<Int>, channel ch: Int, taps: Int, width: Int,
+  rowStride: Int, channels c: Int
+) -> SIMD8<Float> {
+  let f = UnsafeRawPointer(first + ch)
+  var best = SIMD8<Float>(repeating: -.infinity), tap = SIMD8<Float>(repeating: -1)
+  var t: Float = 0, row = 0, col = 0
+  for _ in 0..<taps {
+    let v = f.loadUnaligned(fromByteOffset: (row * rowStride + col * c) * 4, as: SIMD8<Float>.self)
+    let take = v .> best
+    best.replace(with: v, where: take)
+    tap.replace(with: t, where: take)
+    t += 1
+    col += 1
+    if col == width {
+      col = 0
+      row += 1
     }
   }
-  while ch < c {
-    var best = -T.infinity, tap = -1, t = 0
-    for ih in 0..<rows.count {
-      for iw in 0..<cols.count {
-        let v = base[(ih * g.inW + iw) * c + ch]
-        if v > best || (tap < 0 && v == best) {
-          best = v
-          tap = t
-        }
-        t += 1
-      }
+  if any(tap .< 0) {
+    for lane in 0..<8 where tap[lane] < 0 {
+      tap[lane] = Float(windowArgMax(first - offsets[0], offsets: offsets, taps: taps, channel: ch + lane))
     }
-    if tap >= 0 { body(ch, offsets[tap] + ch) }
-    ch += 1
   }
+  return tap
+}
+
+/// The tap of the first maximum of channel `ch` (the scalar form of
+/// ``windowArgMax8(_:offsets:channel:taps:width:rowStride:channels:)``), or −1.
+@inline(__always)
+private func windowArgMax<T: TensorFloatScalar>(
+  _ x: UnsafePointer<T>, offsets: UnsafePointer<Int>, taps: Int, channel ch: Int
+) -> Int {
+  var best = -T.infinity, tap = -1
+  for t in 0..<taps {
+    let v = x[offsets[t] + ch]
+    if v > best || (tap < 0 && v == best) {
+      best = v
+      tap = t
+    }
+  }
+  return tap
+}
+
+/// The eight floats at `p`.
+@inline(__always)
+private func load8(_ p: UnsafePointer<Float>) -> SIMD8<Float> {
+  UnsafeRawPointer(p).loadUnaligned(as: SIMD8<Float>.self)
+}
+
+/// Stores eight floats at `p`.
+@inline(__always)
+private func store8(_ v: SIMD8<Float>, _ p: UnsafeMutablePointer<Float>) {
+  UnsafeMutableRawPointer(p).storeBytes(of: v, as: SIMD8<Float>.self)
 }
 
 func maxPoolForward<T: TensorFloatScalar>(
@@ -141,13 +165,35 @@ func maxPoolBackward<T: TensorFloatScalar>(
   _ ctx: KernelContext, _ g: WindowGeometry, input x: UnsafePointer<T>, grad dy: UnsafePointer<T>,
   output dx: UnsafeMutablePointer<T>
 ) {
-  let c = g.channels
+  let c = g.channels, vectorChannels = T.self == Float.self ? c / 8 * 8 : 0
   forEachImageChunk(ctx, g, zeroing: dx) { pixels in
-    let offsets = UnsafeMutablePointer<Int>.allocate(capacity: Swift.max(g.windowH * g.windowW, 1))
-    defer { offsets.deallocate() }
-    for r in pixels {
-      let d = dy + r * c
-      windowArgMax(g, x, pixel: r, offsets: offsets) { ch, e in dx[e] += d[ch] }
+    withUnsafeTemporaryAllocation(of: Int.self, capacity: Swift.max(g.windowH * g.windowW, 1)) { buffer in
+      let offsets = buffer.baseAddress!
+      for r in pixels {
+        let d = dy + r * c
+        let (taps, width) = windowTaps(g, pixel: r, offsets: offsets)
+        guard taps > 0 else { continue }
+        // Eight channels at a time: each tap adds the gradient where it
+        // holds the maximum, zero elsewhere (no per-lane scatter).
+        if vectorChannels > 0 {
+          let xf = UnsafeRawPointer(x).assumingMemoryBound(to: Float.self)
+          let df = UnsafeRawPointer(d).assumingMemoryBound(to: Float.self)
+          let out = UnsafeMutableRawPointer(dx).assumingMemoryBound(to: Float.self)
+          for ch in stride(from: 0, to: vectorChannels, by: 8) {
+            let tap = windowArgMax8(
+              xf + offsets[0], offsets: offsets, channel: ch, taps: taps, width: width, rowStride: g.inW * c, channels: c)
+            let grad = load8(df + ch)
+            for t in 0..<taps {
+              let o = out + offsets[t] + ch
+              store8(load8(o) + grad.replacing(with: 0, where: tap .!= Float(t)), o)
+            }
+          }
+        }
+        for ch in vectorChannels..<c {
+          let t = windowArgMax(x, offsets: offsets, taps: taps, channel: ch)
+          if t >= 0 { dx[offsets[t] + ch] += d[ch] }
+        }
+      }
     }
   }
 }
@@ -156,14 +202,34 @@ func maxPoolGradGradForward<T: TensorFloatScalar>(
   _ ctx: KernelContext, _ g: WindowGeometry, input x: UnsafePointer<T>, grad dz: UnsafePointer<T>,
   output y: UnsafeMutablePointer<T>
 ) {
-  let c = g.channels
+  let c = g.channels, vectorChannels = T.self == Float.self ? c / 8 * 8 : 0
   forEachRange(ctx, count: g.outputPixels, grain: poolingGrain(c * g.windowH * g.windowW)) { pixels in
-    let offsets = UnsafeMutablePointer<Int>.allocate(capacity: Swift.max(g.windowH * g.windowW, 1))
-    defer { offsets.deallocate() }
-    for r in pixels {
-      let o = y + r * c
-      o.initialize(repeating: 0, count: c)
-      windowArgMax(g, x, pixel: r, offsets: offsets) { ch, e in o[ch] = dz[e] }
+    withUnsafeTemporaryAllocation(of: Int.self, capacity: Swift.max(g.windowH * g.windowW, 1)) { buffer in
+      let offsets = buffer.baseAddress!
+      for r in pixels {
+        let o = y + r * c
+        let (taps, width) = windowTaps(g, pixel: r, offsets: offsets)
+        // Each output takes dz at its window's maximum: the sum over taps
+        // of dz where the tap holds it, zero elsewhere.
+        if vectorChannels > 0 {
+          let xf = UnsafeRawPointer(x).assumingMemoryBound(to: Float.self)
+          let zf = UnsafeRawPointer(dz).assumingMemoryBound(to: Float.self)
+          let out = UnsafeMutableRawPointer(o).assumingMemoryBound(to: Float.self)
+          for ch in stride(from: 0, to: vectorChannels, by: 8) {
+            var v = SIMD8<Float>(repeating: 0)
+            if taps > 0 {
+              let tap = windowArgMax8(
+                xf + offsets[0], offsets: offsets, channel: ch, taps: taps, width: width, rowStride: g.inW * c, channels: c)
+              for t in 0..<taps { v.replace(with: load8(zf + offsets[t] + ch), where: tap .== Float(t)) }
+            }
+            store8(v, out + ch)
+          }
+        }
+        for ch in vectorChannels..<c {
+          let t = taps > 0 ? windowArgMax(x, offsets: offsets, taps: taps, channel: ch) : -1
+          o[ch] = t >= 0 ? dz[offsets[t] + ch] : 0
+        }
+      }
     }
   }
 }
