@@ -44,7 +44,7 @@ public enum StandardOps {
       depthwiseConv2dNativeBackpropFilter, maxPool, maxPoolGrad, maxPoolGradGrad, avgPool, avgPoolGrad,
       fusedBatchNormV3, fusedBatchNormGradV3,
       // MARK: Fused ops (made by the remapper and elementwise fusion passes)
-      fusedMatMul, fusedElementwise,
+      fusedMatMul, fusedElementwise, fusedConv2D,
     ]
   }
 }

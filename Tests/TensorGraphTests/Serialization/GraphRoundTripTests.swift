@@ -175,6 +175,7 @@ import TensorGraphTestSupport
     // those, and their list lengths, are given here.
     let special: [String: (listLength: Int, attrs: [String: AttrValue])] = [
       "_FusedMatMul": (1, ["fused_ops": .strings(["BiasAdd", "Relu"]), "num_args": 1]),
+      "_FusedConv2D": (4, ["fused_ops": .strings(["FusedBatchNorm", "Relu6"]), "num_args": 4]),
       "FusedElementwise": (2, ["ops": .strings(["Mul", "Tanh"]), "operands": .ints([0, 1, 2])]),
     ]
     for def in OpRegistry.standard.ops {

@@ -57,10 +57,16 @@ func forEachRange(_ ctx: KernelContext, count: Int, grain: Int, _ body: (Range<I
 
 // MARK: - The three products
 
-/// `y = conv(x, w)` for an NHWC `x` and a `[kh, kw, c, outChannels]` `w`.
+/// What a fused convolution applies to each block of product rows on their
+/// way to the output, while they are in cache: `(product, out, rows)`
+/// reads `rows` rows of the product and writes the same rows of the output.
+typealias ConvolutionEpilogue<T> = (UnsafePointer<T>, UnsafeMutablePointer<T>, Int) -> Void
+
+/// `y = conv(x, w)` for an NHWC `x` and a `[kh, kw, c, outChannels]` `w`;
+/// with an `epilogue`, `y = epilogue(conv(x, w))` (`_FusedConv2D`).
 func conv2DForward<T: GEMMScalar>(
   _ ctx: KernelContext, _ g: WindowGeometry, outChannels n: Int, input x: UnsafePointer<T>,
-  filter w: UnsafePointer<T>, output y: UnsafeMutablePointer<T>
+  filter w: UnsafePointer<T>, output y: UnsafeMutablePointer<T>, epilogue: ConvolutionEpilogue<T>? = nil
 ) {
   let m = g.outputPixels, k = g.windowH * g.windowW * g.channels
   guard m > 0, n > 0 else { return }
@@ -68,19 +74,26 @@ func conv2DForward<T: GEMMScalar>(
   let pointwise = g.isPointwise, planar = g.channels == 1
   ctx.parallelFor(chunks: chunks.count) { chunk in
     let r = chunks.range(chunk)
-    if pointwise {
-      gemm(nil, transA: false, transB: false, m: r.count, n: n, k: k, a: x + r.lowerBound * k, b: w,
-        c: y + r.lowerBound * n)
-      return
-    }
-    ctx.withTemporary(T.self, count: chunks.size * k) { cols in
-      if planar {
-        im2colPlanar(g, x, rows: r, into: cols)
-        gemm(nil, transA: true, transB: false, m: r.count, n: n, k: k, a: cols, b: w, c: y + r.lowerBound * n)
-      } else {
-        im2col(g, x, rows: r, into: cols)
-        gemm(nil, transA: false, transB: false, m: r.count, n: n, k: k, a: cols, b: w, c: y + r.lowerBound * n)
+    func product(into c: UnsafeMutablePointer<T>) {
+      if pointwise {
+        gemm(nil, transA: false, transB: false, m: r.count, n: n, k: k, a: x + r.lowerBound * k, b: w, c: c)
+        return
       }
+      ctx.withTemporary(T.self, count: chunks.size * k) { cols in
+        if planar {
+          im2colPlanar(g, x, rows: r, into: cols)
+          gemm(nil, transA: true, transB: false, m: r.count, n: n, k: k, a: cols, b: w, c: c)
+        } else {
+          im2col(g, x, rows: r, into: cols)
+          gemm(nil, transA: false, transB: false, m: r.count, n: n, k: k, a: cols, b: w, c: c)
+        }
+      }
+    }
+    let out = y + r.lowerBound * n
+    guard let epilogue else { return product(into: out) }
+    ctx.withTemporary(T.self, count: chunks.size * n) { p in
+      product(into: p)
+      epilogue(UnsafePointer(p), out, r.count)
     }
   }
 }
