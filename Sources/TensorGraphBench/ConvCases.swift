@@ -35,8 +35,9 @@ public enum ConvBenchmarks {
 
   /// Every case in this group.
   public static func all(threads: Int?) -> [BenchmarkCase] {
-    layers.flatMap { l in Direction.allCases.map { convolution(l, $0, threads: threads) } + gemm(l) }
-      + pooling(threads: threads) + batchNorm(threads: threads) + [ratios(threads: threads)]
+    layers.flatMap { l in
+      Direction.allCases.map { convolution(l, $0, threads: threads) } + gemm(l) + fused(l, threads: threads)
+    } + pooling(threads: threads) + batchNorm(threads: threads) + [ratios(threads: threads)]
   }
 
   // MARK: - Convolutions
@@ -91,6 +92,27 @@ public enum ConvBenchmarks {
   static func convolution(_ l: Layer, _ d: Direction, threads: Int?) -> BenchmarkCase {
     BenchmarkCase("conv/\(l.name)/\(d.rawValue)-b32", flopsPerRun: l.flops) {
       try convolutionBody(l, d, threads: threads)
+    }
+  }
+
+  /// Conv2D → BiasAdd → Relu as three nodes and as the `_FusedConv2D` the
+  /// remapper makes of them.
+  static func fused(_ l: Layer, threads: Int?) -> [BenchmarkCase] {
+    [false, true].map { fused in
+      BenchmarkCase("conv/\(l.name)/conv-bias-relu-b32/\(fused ? "fused" : "unfused")", flopsPerRun: l.flops) {
+        let g = Graph()
+        let x = try g.placeholder(.float32, shape: l.input.map { $0 }, name: "x")
+        let w = try g.constant(Tensor.random(l.filter, seed: 2), name: "w")
+        let b = try g.constant(Tensor.random([l.n], seed: 3), name: "b")
+        let c = try g.conv2d(x, filter: w, strides: [1], padding: "VALID")
+        _ = try g.relu(try g.biasAdd(c, b), name: "y")
+        var graph = g
+        if fused { graph = try PassManager([RemapperPass()]).run(g, keep: KeepSet(outputs: ["y"])).graph }
+        let s = Session(graph: graph, options: SessionOptions(threads: threads))
+        let feed = [try graph.output(named: "x"): Tensor.random(l.input, seed: 1)]
+        let y = try graph.output(named: "y")
+        return { _ = try s.run(fetches: [y], feeds: feed) }
+      }
     }
   }
 

@@ -119,6 +119,18 @@ private func buildConv(_ g: Graph, _ x: Output, _ w: Output, _ c: ConvCase) thro
     expectGradientsIndependentOfStaticShapes(inputs: [x, w]) { g, v, _ in try buildConv(g, v[0], v[1], c) }
   }
 
+  /// EXPLICIT padding (uneven, larger than the window on one side) with
+  /// strides and dilations: Conv2D and both backprop ops.
+  @Test func explicitPaddingGradients() {
+    let x = Tensor.f64(ConvReference.random([2, 5, 4, 2], seed: 12), [2, 5, 4, 2])
+    let w = Tensor.f64(ConvReference.random([2, 3, 2, 3], seed: 13), [2, 3, 2, 3])
+    let explicit = [0, 0, 1, 3, 2, 0, 0, 0]
+    expectGradientsMatch(inputs: [x, w]) { g, v, _ in
+      try g.conv2d(
+        v[0], filter: v[1], strides: [2, 1], padding: "EXPLICIT", explicitPaddings: explicit, dilations: [1, 2])
+    }
+  }
+
   /// Conv2DBackpropInput as a function of (filter, out_backprop), and
   /// Conv2DBackpropFilter of (input, out_backprop): their own gradients
   /// (second order of Conv2D).

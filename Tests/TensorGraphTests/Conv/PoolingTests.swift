@@ -204,6 +204,13 @@ let poolCases: [PoolCase] = [
     }
   }
 
+  @Test func maxPoolWithExplicitPaddingGradient() {
+    let x = Tensor.f64(ConvReference.distinct(2 * 5 * 4 * 3, seed: 9), [2, 5, 4, 3])
+    expectGradientsMatch(inputs: [x]) { g, v, _ in
+      try g.maxPool(v[0], ksize: [3, 2], strides: [2, 1], padding: "EXPLICIT", explicitPaddings: [0, 0, 1, 2, 0, 1, 0, 0])
+    }
+  }
+
   @Test func gradientsWithUnknownBatch() throws {
     let c = poolCases[2]
     let x = Tensor.f64(ConvReference.distinct(c.input.reduce(1, *), seed: 8), c.input)

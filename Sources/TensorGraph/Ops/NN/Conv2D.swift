@@ -79,7 +79,7 @@ enum ConvolutionShapes {
     _ c: ShapeContext, sizes: Int, input: PartialShape?, filter: PartialShape?, outBackprop: PartialShape,
     depthwise: Bool
   ) throws -> PartialShape {
-    let w = try WindowAttributes(c)
+    let w = try c.windowAttributes(operands: 3)
     let label = input == nil ? "input_sizes" : "filter_sizes"
     try c.requireVector(sizes, label)
     if let n = c.shape(sizes)[0].value, n != 4 {
@@ -135,7 +135,7 @@ extension StandardOps {
     "Conv2D", inputs: ["input: T", "filter: T"], outputs: ["output: T"], attrs: conv2DAttrs,
     summary: "Computes a 2-D convolution of a 4-D input with a [height, width, in_channels, out_channels] filter.",
     shape: { c in
-      [try ConvolutionShapes.output(input: c.shape(0), filter: c.shape(1), attrs: WindowAttributes(c), depthwise: false)]
+      [try ConvolutionShapes.output(input: c.shape(0), filter: c.shape(1), attrs: c.windowAttributes(operands: 2), depthwise: false)]
     },
     kernel: conv2DKernel,
     gradient: .function { c in

@@ -16,7 +16,7 @@ extension StandardOps {
     "DepthwiseConv2dNative", inputs: ["input: T", "filter: T"], outputs: ["output: T"], attrs: depthwiseAttrs,
     summary: "Convolves each input channel with its own filters ([height, width, in_channels, channel_multiplier]); output channel c·multiplier + m.",
     shape: { c in
-      [try ConvolutionShapes.output(input: c.shape(0), filter: c.shape(1), attrs: WindowAttributes(c), depthwise: true)]
+      [try ConvolutionShapes.output(input: c.shape(0), filter: c.shape(1), attrs: c.windowAttributes(operands: 2), depthwise: true)]
     },
     kernel: depthwiseConv2dNativeKernel,
     gradient: .function { c in

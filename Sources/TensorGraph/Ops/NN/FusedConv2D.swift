@@ -56,7 +56,7 @@ extension StandardOps {
         throw c.invalid(e.message)
       }
       let out = try ConvolutionShapes.output(
-        input: c.shape(0), filter: c.shape(1), attrs: WindowAttributes(c), depthwise: false)
+        input: c.shape(0), filter: c.shape(1), attrs: c.windowAttributes(operands: 2), depthwise: false)
       let channels = ImageLayout(c.string("data_format")).channelAxis
       var oc = out[channels]
       for i in 2..<c.inputs.count {

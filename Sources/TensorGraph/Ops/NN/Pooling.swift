@@ -58,7 +58,7 @@ enum PoolingShapes {
   static func checkGradient(
     _ c: ShapeContext, input: PartialShape, grad: PartialShape, label: String = "grad"
   ) throws {
-    let expected = try output(input: input, attrs: WindowAttributes(c), label: "orig_input")
+    let expected = try output(input: input, attrs: c.windowAttributes(operands: 1), label: "orig_input")
     guard expected.isCompatible(with: grad) else {
       throw c.error("'\(label)' has shape \(grad), but pooling an input of shape \(input) gives \(expected)")
     }
@@ -90,7 +90,7 @@ extension StandardOps {
   static let maxPool = OpDef(
     "MaxPool", inputs: ["input: T"], outputs: ["output: T"], attrs: maxPoolAttrs,
     summary: "The maximum of each ksize window of a 4-D input, windows moving by strides.",
-    shape: { c in [try PoolingShapes.output(input: c.shape(0), attrs: WindowAttributes(c))] },
+    shape: { c in [try PoolingShapes.output(input: c.shape(0), attrs: c.windowAttributes(operands: 1))] },
     kernel: maxPoolKernel,
     gradient: .function { c in
       // Each output's gradient goes to its window's (first) maximum:
@@ -197,7 +197,7 @@ extension StandardOps {
       guard c.shape(0).isCompatible(with: c.shape(2)) else {
         throw c.error("'grad' has shape \(c.shape(2)) but must be shaped like 'orig_input', \(c.shape(0))")
       }
-      return [try PoolingShapes.output(input: c.shape(0), attrs: WindowAttributes(c), label: "orig_input")]
+      return [try PoolingShapes.output(input: c.shape(0), attrs: c.windowAttributes(operands: 1), label: "orig_input")]
     },
     kernel: maxPoolGradGradKernel,
     gradient: .function { c in
@@ -218,7 +218,7 @@ extension StandardOps {
   static let avgPool = OpDef(
     "AvgPool", inputs: ["value: T"], outputs: ["output: T"], attrs: avgPoolAttrs,
     summary: "The average of each ksize window of a 4-D input (over the elements inside the input).",
-    shape: { c in [try PoolingShapes.output(input: c.shape(0), attrs: WindowAttributes(c), label: "value")] },
+    shape: { c in [try PoolingShapes.output(input: c.shape(0), attrs: c.windowAttributes(operands: 1), label: "value")] },
     kernel: avgPoolKernel,
     gradient: .function { c in
       // Each output spreads its gradient evenly over its window's elements:

@@ -231,6 +231,23 @@ struct WindowGeometry: Sendable {
 // MARK: - Shape-function support
 
 extension ShapeContext {
+  /// This node's window attributes, checked; an error about them also
+  /// names the shapes of the node's first `operands` inputs, as the op's
+  /// signature calls them ("input shape [1, 5, 5, 1], filter shape [3, 3, 1, 1]").
+  func windowAttributes(operands: Int) throws -> WindowAttributes {
+    do {
+      return try WindowAttributes(self)
+    } catch var e as TensorGraphError {
+      let names = graph.registry.op(named: op)?.inputs.map(\.name) ?? []
+      let shapes = (0..<Swift.min(operands, inputs.count)).map { i in
+        "\(i < names.count ? names[i] : "input \(i)") shape \(shape(i))"
+      }
+      e.message += " (" + shapes.joined(separator: ", ") + ")"
+      throw e
+    }
+  }
+
+
   /// Throws unless input `i` (called `label`) has rank 4 when its rank is
   /// known.
   func requireImage(_ i: Int, _ label: String, _ layout: ImageLayout? = nil) throws {
