@@ -46,18 +46,86 @@ private func affineRows<T: TensorFloatScalar>(
     b.withUnsafeBufferPointer { b in
       e.withUnsafeBufferPointer { e in
         forEachRange(ctx, count: rows, grain: Swift.max(1, elementwiseGrain / channels)) { r in
-          for row in r {
-            let v = x + row * channels, o = out + row * channels
-            if let z {
-              let w = z + row * channels
-              for c in 0..<channels { o[c] = a[c] * v[c] + e[c] * w[c] + b[c] }
-            } else {
-              for c in 0..<channels { o[c] = a[c] * v[c] + b[c] }
-            }
+          if let z {
+            affineRows(x, z, a.baseAddress!, b.baseAddress!, e.baseAddress!, rows: r, channels: channels, into: out)
+          } else {
+            affineRows(x, a.baseAddress!, b.baseAddress!, rows: r, channels: channels, into: out)
           }
         }
       }
     }
+  }
+}
+
+// MARK: - Loops
+//
+// Functions of their own with pointer arguments, not closure bodies: LLVM
+// vectorizes these across the channels (closure bodies reading captured
+// pointers stay scalar).
+
+/// `acc[c] += Σ x[r, c]` over `rows`.
+@inline(never)
+private func addChannelSums<T: TensorFloatScalar>(
+  _ x: UnsafePointer<T>, rows: Range<Int>, channels: Int, into acc: UnsafeMutablePointer<Double>
+) {
+  for row in rows {
+    let v = x + row * channels
+    for c in 0..<channels { acc[c] += Double(v[c]) }
+  }
+}
+
+/// `acc[c] += Σ (x[r, c] − mean[c])²` over `rows`.
+@inline(never)
+private func addSquaredDeviations<T: TensorFloatScalar>(
+  _ x: UnsafePointer<T>, mean: UnsafePointer<Double>, rows: Range<Int>, channels: Int,
+  into acc: UnsafeMutablePointer<Double>
+) {
+  for row in rows {
+    let v = x + row * channels
+    for c in 0..<channels {
+      let d = Double(v[c]) - mean[c]
+      acc[c] += d * d
+    }
+  }
+}
+
+/// `s1[c] += Σ dy[r, c]`, `s2[c] += Σ dy[r, c]·(x[r, c] − mean[c])` over `rows`.
+@inline(never)
+private func addGradientSums<T: TensorFloatScalar>(
+  _ dy: UnsafePointer<T>, _ x: UnsafePointer<T>, mean: UnsafePointer<Double>, rows: Range<Int>, channels: Int,
+  into s1: UnsafeMutablePointer<Double>, _ s2: UnsafeMutablePointer<Double>
+) {
+  for row in rows {
+    let v = x + row * channels, d = dy + row * channels
+    for c in 0..<channels {
+      let g = Double(d[c])
+      s1[c] += g
+      s2[c] += g * (Double(v[c]) - mean[c])
+    }
+  }
+}
+
+/// `out[r, c] = a[c]·x[r, c] + b[c]` over `rows`.
+@inline(never)
+private func affineRows<T: TensorFloatScalar>(
+  _ x: UnsafePointer<T>, _ a: UnsafePointer<T>, _ b: UnsafePointer<T>, rows: Range<Int>, channels: Int,
+  into out: UnsafeMutablePointer<T>
+) {
+  for row in rows {
+    let v = x + row * channels, o = out + row * channels
+    for c in 0..<channels { o[c] = a[c] * v[c] + b[c] }
+  }
+}
+
+/// `out[r, c] = a[c]·x[r, c] + e[c]·z[r, c] + b[c]` over `rows`.
+@inline(never)
+private func affineRows<T: TensorFloatScalar>(
+  _ x: UnsafePointer<T>, _ z: UnsafePointer<T>, _ a: UnsafePointer<T>, _ b: UnsafePointer<T>,
+  _ e: UnsafePointer<T>, rows: Range<Int>, channels: Int, into out: UnsafeMutablePointer<T>
+) {
+  for row in rows {
+    let v = x + row * channels, w = z + row * channels, o = out + row * channels
+    for c in 0..<channels { o[c] = a[c] * v[c] + e[c] * w[c] + b[c] }
   }
 }
 
@@ -120,21 +188,12 @@ let fusedBatchNormV3Kernel: KernelFactory = { b in
       if training {
         let n = Double(rows)
         let sums = channelSums(ctx, rows: rows, channels: channels, k: 1) { r, acc in
-          for row in r {
-            let v = px + row * channels
-            for c in 0..<channels { acc[c] += Double(v[c]) }
-          }
+          addChannelSums(px, rows: r, channels: channels, into: acc)
         }
         mean = sums.map { $0 / n }
         let squares = mean.withUnsafeBufferPointer { m in
           channelSums(ctx, rows: rows, channels: channels, k: 1) { r, acc in
-            for row in r {
-              let v = px + row * channels
-              for c in 0..<channels {
-                let d = Double(v[c]) - m[c]
-                acc[c] += d * d
-              }
-            }
+            addSquaredDeviations(px, mean: m.baseAddress!, rows: r, channels: channels, into: acc)
           }
         }
         variance = squares.map { $0 / n }
@@ -189,14 +248,7 @@ let fusedBatchNormGradV3Kernel: KernelFactory = { b in
       // S1 = Σ dy, S2 = Σ dy·(x − μ) per channel
       let sums = mean.withUnsafeBufferPointer { m in
         channelSums(ctx, rows: rows, channels: channels, k: 2) { r, acc in
-          for row in r {
-            let v = px + row * channels, d = pd + row * channels
-            for c in 0..<channels {
-              let g = Double(d[c])
-              acc[c] += g
-              acc[channels + c] += g * (Double(v[c]) - m[c])
-            }
-          }
+          addGradientSums(pd, px, mean: m.baseAddress!, rows: r, channels: channels, into: acc, acc + channels)
         }
       }
       let r = variance.map { 1 / ($0 + epsilon).squareRoot() }
