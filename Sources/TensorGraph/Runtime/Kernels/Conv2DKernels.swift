@@ -231,72 +231,87 @@ func checkOutBackprop(_ ctx: KernelContext, _ dy: Tensor, expected: [Int], input
   }
 }
 
-let conv2DKernel: KernelFactory = { b in
-  let attrs = try nhwcWindowAttributes(b)
-  func make<T: GEMMScalar>(_: T.Type) -> KernelFunction {
-    { ctx in
-      let x = ctx.input(0), f = ctx.input(1)
-      let g = try rethrowingWithNode(ctx) {
-        try ConvolutionShapes.geometry(input: x.shape, filter: f.shape, attrs: attrs, depthwise: false)
-      }
-      let out = ctx.allocateOutput(0, dtype: T.dtype, shape: g.outputShape(channels: f.shape[3]))
-      conv2DForward(
-        ctx, g, outChannels: f.shape[3], input: x.unsafePointer(as: T.self), filter: f.unsafePointer(as: T.self),
-        output: out.unsafeMutablePointer(as: T.self))
-      ctx.setOutput(0, out)
+/// Which product of a convolution a kernel computes; its operands are
+/// inputs 0 and 1 (input, filter), 1 and 2 (filter, out_backprop) or 0 and
+/// 2 (input, out_backprop), the missing shape in a sizes input.
+enum ConvolutionProduct: Sendable {
+  case forward, backpropInput, backpropFilter
+}
+
+/// The routine a convolution kernel runs on its two operands (in the op's
+/// input order) once the geometry is checked: `filter` is the filter's
+/// shape, given or from `filter_sizes`.
+protocol ConvolutionRoutine: Sendable {
+  func run<T: GEMMScalar & TensorFloatScalar>(
+    _ ctx: KernelContext, _ g: WindowGeometry, filter: [Int], _ a: UnsafePointer<T>, _ b: UnsafePointer<T>,
+    _ out: UnsafeMutablePointer<T>)
+}
+
+/// The kernel of a Conv2D or DepthwiseConv2dNative op or of their backprop
+/// ops: reads the sizes input of a backprop op, checks the geometry (and
+/// that out_backprop has the forward output's shape) with errors naming the
+/// node, allocates the output and runs `routine`.
+struct ConvolutionKernel<Routine: ConvolutionRoutine>: FloatKernel {
+  var product: ConvolutionProduct
+  var depthwise: Bool
+  var attrs: WindowAttributes
+  var routine: Routine
+
+  /// The factory for this product and routine.
+  static func factory(_ product: ConvolutionProduct, depthwise: Bool, _ routine: Routine) -> KernelFactory {
+    { b in
+      try ConvolutionKernel(product: product, depthwise: depthwise, attrs: nhwcWindowAttributes(b), routine: routine)
+        .specialized(b, dtypeOf: product == .backpropInput ? 1 : 0)
     }
   }
-  switch b.inputs[0].dtype {
-  case .float32: return make(Float.self)
-  case .float64: return make(Double.self)
-  default: throw b.unsupported()
+
+  func run<T: GEMMScalar & TensorFloatScalar>(_ ctx: KernelContext, _: T.Type) throws {
+    let (a, b) = product == .forward ? (0, 1) : product == .backpropInput ? (1, 2) : (0, 2)
+    let (input, filter, g) = try rethrowingWithNode(ctx) {
+      let input =
+        product == .backpropInput ? try ConvolutionShapes.sizes(ctx.input(0), label: "input_sizes") : ctx.input(0).shape
+      let filter =
+        product == .backpropFilter ? try ConvolutionShapes.sizes(ctx.input(1), label: "filter_sizes") : ctx.input(1).shape
+      return (
+        input, filter,
+        try ConvolutionShapes.geometry(input: input, filter: filter, attrs: attrs, depthwise: depthwise)
+      )
+    }
+    let forwardShape = g.outputShape(channels: depthwise ? filter[2] * filter[3] : filter[3])
+    if product != .forward {
+      try checkOutBackprop(ctx, ctx.input(2), expected: forwardShape, input: input, filter: filter)
+    }
+    let shape = product == .forward ? forwardShape : product == .backpropInput ? input : filter
+    let out = ctx.allocateOutput(0, dtype: T.dtype, shape: shape)
+    routine.run(
+      ctx, g, filter: filter, ctx.input(a).unsafePointer(as: T.self), ctx.input(b).unsafePointer(as: T.self),
+      out.unsafeMutablePointer(as: T.self))
+    ctx.setOutput(0, out)
   }
 }
 
-let conv2DBackpropInputKernel: KernelFactory = { b in
-  let attrs = try nhwcWindowAttributes(b)
-  func make<T: GEMMScalar>(_: T.Type) -> KernelFunction {
-    { ctx in
-      let f = ctx.input(1), dy = ctx.input(2)
-      let (sizes, g) = try rethrowingWithNode(ctx) {
-        let sizes = try ConvolutionShapes.sizes(ctx.input(0), label: "input_sizes")
-        return (sizes, try ConvolutionShapes.geometry(input: sizes, filter: f.shape, attrs: attrs, depthwise: false))
-      }
-      try checkOutBackprop(ctx, dy, expected: g.outputShape(channels: f.shape[3]), input: sizes, filter: f.shape)
-      let out = ctx.allocateOutput(0, dtype: T.dtype, shape: sizes)
-      conv2DBackpropInput(
-        ctx, g, outChannels: f.shape[3], filter: f.unsafePointer(as: T.self), outBackprop: dy.unsafePointer(as: T.self),
-        output: out.unsafeMutablePointer(as: T.self))
-      ctx.setOutput(0, out)
-    }
-  }
-  switch b.inputs[1].dtype {
-  case .float32: return make(Float.self)
-  case .float64: return make(Double.self)
-  default: throw b.unsupported()
-  }
+private struct Conv2DForwardRoutine: ConvolutionRoutine {
+  func run<T: GEMMScalar & TensorFloatScalar>(
+    _ ctx: KernelContext, _ g: WindowGeometry, filter: [Int], _ a: UnsafePointer<T>, _ b: UnsafePointer<T>,
+    _ out: UnsafeMutablePointer<T>
+  ) { conv2DForward(ctx, g, outChannels: filter[3], input: a, filter: b, output: out) }
 }
 
-let conv2DBackpropFilterKernel: KernelFactory = { b in
-  let attrs = try nhwcWindowAttributes(b)
-  func make<T: GEMMScalar>(_: T.Type) -> KernelFunction {
-    { ctx in
-      let x = ctx.input(0), dy = ctx.input(2)
-      let (sizes, g) = try rethrowingWithNode(ctx) {
-        let sizes = try ConvolutionShapes.sizes(ctx.input(1), label: "filter_sizes")
-        return (sizes, try ConvolutionShapes.geometry(input: x.shape, filter: sizes, attrs: attrs, depthwise: false))
-      }
-      try checkOutBackprop(ctx, dy, expected: g.outputShape(channels: sizes[3]), input: x.shape, filter: sizes)
-      let out = ctx.allocateOutput(0, dtype: T.dtype, shape: sizes)
-      conv2DBackpropFilter(
-        ctx, g, outChannels: sizes[3], input: x.unsafePointer(as: T.self), outBackprop: dy.unsafePointer(as: T.self),
-        output: out.unsafeMutablePointer(as: T.self))
-      ctx.setOutput(0, out)
-    }
-  }
-  switch b.inputs[0].dtype {
-  case .float32: return make(Float.self)
-  case .float64: return make(Double.self)
-  default: throw b.unsupported()
-  }
+private struct Conv2DBackpropInputRoutine: ConvolutionRoutine {
+  func run<T: GEMMScalar & TensorFloatScalar>(
+    _ ctx: KernelContext, _ g: WindowGeometry, filter: [Int], _ a: UnsafePointer<T>, _ b: UnsafePointer<T>,
+    _ out: UnsafeMutablePointer<T>
+  ) { conv2DBackpropInput(ctx, g, outChannels: filter[3], filter: a, outBackprop: b, output: out) }
 }
+
+private struct Conv2DBackpropFilterRoutine: ConvolutionRoutine {
+  func run<T: GEMMScalar & TensorFloatScalar>(
+    _ ctx: KernelContext, _ g: WindowGeometry, filter: [Int], _ a: UnsafePointer<T>, _ b: UnsafePointer<T>,
+    _ out: UnsafeMutablePointer<T>
+  ) { conv2DBackpropFilter(ctx, g, outChannels: filter[3], input: a, outBackprop: b, output: out) }
+}
+
+let conv2DKernel = ConvolutionKernel.factory(.forward, depthwise: false, Conv2DForwardRoutine())
+let conv2DBackpropInputKernel = ConvolutionKernel.factory(.backpropInput, depthwise: false, Conv2DBackpropInputRoutine())
+let conv2DBackpropFilterKernel = ConvolutionKernel.factory(
+  .backpropFilter, depthwise: false, Conv2DBackpropFilterRoutine())

@@ -123,74 +123,29 @@ func depthwiseBackpropFilter<T: TensorFloatScalar>(
 
 // MARK: - Kernels
 
-let depthwiseConv2dNativeKernel: KernelFactory = { b in
-  let attrs = try nhwcWindowAttributes(b)
-  func make<T: TensorFloatScalar>(_: T.Type) -> KernelFunction {
-    { ctx in
-      let x = ctx.input(0), f = ctx.input(1)
-      let g = try rethrowingWithNode(ctx) {
-        try ConvolutionShapes.geometry(input: x.shape, filter: f.shape, attrs: attrs, depthwise: true)
-      }
-      let out = ctx.allocateOutput(0, dtype: T.dtype, shape: g.outputShape(channels: f.shape[2] * f.shape[3]))
-      depthwiseForward(
-        ctx, g, multiplier: f.shape[3], input: x.unsafePointer(as: T.self), filter: f.unsafePointer(as: T.self),
-        output: out.unsafeMutablePointer(as: T.self))
-      ctx.setOutput(0, out)
-    }
-  }
-  switch b.inputs[0].dtype {
-  case .float32: return make(Float.self)
-  case .float64: return make(Double.self)
-  default: throw b.unsupported()
-  }
+private struct DepthwiseForwardRoutine: ConvolutionRoutine {
+  func run<T: GEMMScalar & TensorFloatScalar>(
+    _ ctx: KernelContext, _ g: WindowGeometry, filter: [Int], _ a: UnsafePointer<T>, _ b: UnsafePointer<T>,
+    _ out: UnsafeMutablePointer<T>
+  ) { depthwiseForward(ctx, g, multiplier: filter[3], input: a, filter: b, output: out) }
 }
 
-let depthwiseConv2dNativeBackpropInputKernel: KernelFactory = { b in
-  let attrs = try nhwcWindowAttributes(b)
-  func make<T: TensorFloatScalar>(_: T.Type) -> KernelFunction {
-    { ctx in
-      let f = ctx.input(1), dy = ctx.input(2)
-      let (sizes, g) = try rethrowingWithNode(ctx) {
-        let sizes = try ConvolutionShapes.sizes(ctx.input(0), label: "input_sizes")
-        return (sizes, try ConvolutionShapes.geometry(input: sizes, filter: f.shape, attrs: attrs, depthwise: true))
-      }
-      try checkOutBackprop(
-        ctx, dy, expected: g.outputShape(channels: f.shape[2] * f.shape[3]), input: sizes, filter: f.shape)
-      let out = ctx.allocateOutput(0, dtype: T.dtype, shape: sizes)
-      depthwiseBackpropInput(
-        ctx, g, multiplier: f.shape[3], filter: f.unsafePointer(as: T.self), outBackprop: dy.unsafePointer(as: T.self),
-        output: out.unsafeMutablePointer(as: T.self))
-      ctx.setOutput(0, out)
-    }
-  }
-  switch b.inputs[1].dtype {
-  case .float32: return make(Float.self)
-  case .float64: return make(Double.self)
-  default: throw b.unsupported()
-  }
+private struct DepthwiseBackpropInputRoutine: ConvolutionRoutine {
+  func run<T: GEMMScalar & TensorFloatScalar>(
+    _ ctx: KernelContext, _ g: WindowGeometry, filter: [Int], _ a: UnsafePointer<T>, _ b: UnsafePointer<T>,
+    _ out: UnsafeMutablePointer<T>
+  ) { depthwiseBackpropInput(ctx, g, multiplier: filter[3], filter: a, outBackprop: b, output: out) }
 }
 
-let depthwiseConv2dNativeBackpropFilterKernel: KernelFactory = { b in
-  let attrs = try nhwcWindowAttributes(b)
-  func make<T: TensorFloatScalar>(_: T.Type) -> KernelFunction {
-    { ctx in
-      let x = ctx.input(0), dy = ctx.input(2)
-      let (sizes, g) = try rethrowingWithNode(ctx) {
-        let sizes = try ConvolutionShapes.sizes(ctx.input(1), label: "filter_sizes")
-        return (sizes, try ConvolutionShapes.geometry(input: x.shape, filter: sizes, attrs: attrs, depthwise: true))
-      }
-      try checkOutBackprop(
-        ctx, dy, expected: g.outputShape(channels: sizes[2] * sizes[3]), input: x.shape, filter: sizes)
-      let out = ctx.allocateOutput(0, dtype: T.dtype, shape: sizes)
-      depthwiseBackpropFilter(
-        ctx, g, multiplier: sizes[3], input: x.unsafePointer(as: T.self), outBackprop: dy.unsafePointer(as: T.self),
-        output: out.unsafeMutablePointer(as: T.self))
-      ctx.setOutput(0, out)
-    }
-  }
-  switch b.inputs[0].dtype {
-  case .float32: return make(Float.self)
-  case .float64: return make(Double.self)
-  default: throw b.unsupported()
-  }
+private struct DepthwiseBackpropFilterRoutine: ConvolutionRoutine {
+  func run<T: GEMMScalar & TensorFloatScalar>(
+    _ ctx: KernelContext, _ g: WindowGeometry, filter: [Int], _ a: UnsafePointer<T>, _ b: UnsafePointer<T>,
+    _ out: UnsafeMutablePointer<T>
+  ) { depthwiseBackpropFilter(ctx, g, multiplier: filter[3], input: a, outBackprop: b, output: out) }
 }
+
+let depthwiseConv2dNativeKernel = ConvolutionKernel.factory(.forward, depthwise: true, DepthwiseForwardRoutine())
+let depthwiseConv2dNativeBackpropInputKernel = ConvolutionKernel.factory(
+  .backpropInput, depthwise: true, DepthwiseBackpropInputRoutine())
+let depthwiseConv2dNativeBackpropFilterKernel = ConvolutionKernel.factory(
+  .backpropFilter, depthwise: true, DepthwiseBackpropFilterRoutine())

@@ -254,109 +254,55 @@ func avgPoolBackward<T: TensorFloatScalar>(
 
 // MARK: - Kernels
 
-/// The geometry of pooling `input` at run time, errors naming the node.
-private func poolGeometry(_ ctx: KernelContext, _ input: [Int], _ attrs: WindowAttributes) throws -> WindowGeometry {
-  try rethrowingWithNode(ctx) { try PoolingShapes.geometry(input: input, attrs: attrs) }
-}
+/// The kernel of a pooling op or its gradient: `body` allocates and
+/// computes the output from the node's inputs and the pooling geometry of
+/// the (original) input.
+private struct PoolingKernel: FloatKernel {
+  enum Op { case maxPool, avgPool, maxPoolGrad, maxPoolGradGrad, avgPoolGrad }
+  var op: Op
+  var attrs: WindowAttributes
 
-let maxPoolKernel: KernelFactory = { b in
-  let attrs = try nhwcWindowAttributes(b)
-  func make<T: TensorFloatScalar>(_: T.Type) -> KernelFunction {
-    { ctx in
-      let x = ctx.input(0)
-      let g = try poolGeometry(ctx, x.shape, attrs)
-      let out = ctx.allocateOutput(0, dtype: T.dtype, shape: g.outputShape(channels: g.channels))
-      maxPoolForward(ctx, g, input: x.unsafePointer(as: T.self), output: out.unsafeMutablePointer(as: T.self))
-      ctx.setOutput(0, out)
-    }
+  /// The factory for `op`.
+  static func factory(_ op: Op) -> KernelFactory {
+    { b in try PoolingKernel(op: op, attrs: nhwcWindowAttributes(b)).specialized(b, dtypeOf: op == .avgPoolGrad ? 1 : 0) }
   }
-  switch b.inputs[0].dtype {
-  case .float32: return make(Float.self)
-  case .float64: return make(Double.self)
-  default: throw b.unsupported()
-  }
-}
 
-let avgPoolKernel: KernelFactory = { b in
-  let attrs = try nhwcWindowAttributes(b)
-  func make<T: TensorFloatScalar>(_: T.Type) -> KernelFunction {
-    { ctx in
-      let x = ctx.input(0)
-      let g = try poolGeometry(ctx, x.shape, attrs)
-      let out = ctx.allocateOutput(0, dtype: T.dtype, shape: g.outputShape(channels: g.channels))
-      avgPoolForward(ctx, g, input: x.unsafePointer(as: T.self), output: out.unsafeMutablePointer(as: T.self))
-      ctx.setOutput(0, out)
-    }
-  }
-  switch b.inputs[0].dtype {
-  case .float32: return make(Float.self)
-  case .float64: return make(Double.self)
-  default: throw b.unsupported()
-  }
-}
-
-let maxPoolGradKernel: KernelFactory = { b in
-  let attrs = try nhwcWindowAttributes(b)
-  func make<T: TensorFloatScalar>(_: T.Type) -> KernelFunction {
-    { ctx in
-      let x = ctx.input(0), y = ctx.input(1), dy = ctx.input(2)
-      let g = try poolGeometry(ctx, x.shape, attrs)
-      try PoolingShapes.checkGradient(ctx, g, grad: y, label: "orig_output")
-      try PoolingShapes.checkGradient(ctx, g, grad: dy)
-      let out = ctx.allocateOutput(0, dtype: T.dtype, shape: x.shape)
-      maxPoolBackward(
-        ctx, g, input: x.unsafePointer(as: T.self), grad: dy.unsafePointer(as: T.self),
-        output: out.unsafeMutablePointer(as: T.self))
-      ctx.setOutput(0, out)
-    }
-  }
-  switch b.inputs[0].dtype {
-  case .float32: return make(Float.self)
-  case .float64: return make(Double.self)
-  default: throw b.unsupported()
-  }
-}
-
-let maxPoolGradGradKernel: KernelFactory = { b in
-  let attrs = try nhwcWindowAttributes(b)
-  func make<T: TensorFloatScalar>(_: T.Type) -> KernelFunction {
-    { ctx in
-      let x = ctx.input(0), y = ctx.input(1), dz = ctx.input(2)
-      let g = try poolGeometry(ctx, x.shape, attrs)
-      try PoolingShapes.checkGradient(ctx, g, grad: y, label: "orig_output")
-      guard dz.shape == x.shape else {
-        throw ctx.error(.shapeMismatch, "'grad' has shape \(dz.shape) but must be shaped like 'orig_input', \(x.shape)")
+  func run<T: GEMMScalar & TensorFloatScalar>(_ ctx: KernelContext, _: T.Type) throws {
+    let input =
+      op == .avgPoolGrad
+      ? try rethrowingWithNode(ctx) { try ConvolutionShapes.sizes(ctx.input(0), label: "orig_input_shape") }
+      : ctx.input(0).shape
+    let g = try rethrowingWithNode(ctx) { try PoolingShapes.geometry(input: input, attrs: attrs) }
+    let pooled = g.outputShape(channels: g.channels)
+    switch op {
+    case .maxPoolGrad, .maxPoolGradGrad:
+      try PoolingShapes.checkGradient(ctx, g, grad: ctx.input(1), label: "orig_output")
+      if op == .maxPoolGrad {
+        try PoolingShapes.checkGradient(ctx, g, grad: ctx.input(2))
+      } else if ctx.input(2).shape != input {
+        throw ctx.error(
+          .shapeMismatch, "'grad' has shape \(ctx.input(2).shape) but must be shaped like 'orig_input', \(input)")
       }
-      let out = ctx.allocateOutput(0, dtype: T.dtype, shape: y.shape)
-      maxPoolGradGradForward(
-        ctx, g, input: x.unsafePointer(as: T.self), grad: dz.unsafePointer(as: T.self),
-        output: out.unsafeMutablePointer(as: T.self))
-      ctx.setOutput(0, out)
+    case .avgPoolGrad: try PoolingShapes.checkGradient(ctx, g, grad: ctx.input(1))
+    case .maxPool, .avgPool: break
     }
-  }
-  switch b.inputs[0].dtype {
-  case .float32: return make(Float.self)
-  case .float64: return make(Double.self)
-  default: throw b.unsupported()
+    let out = ctx.allocateOutput(
+      0, dtype: T.dtype, shape: op == .maxPool || op == .avgPool || op == .maxPoolGradGrad ? pooled : input)
+    let o = out.unsafeMutablePointer(as: T.self)
+    func operand(_ i: Int) -> UnsafePointer<T> { ctx.input(i).unsafePointer(as: T.self) }
+    switch op {
+    case .maxPool: maxPoolForward(ctx, g, input: operand(0), output: o)
+    case .avgPool: avgPoolForward(ctx, g, input: operand(0), output: o)
+    case .maxPoolGrad: maxPoolBackward(ctx, g, input: operand(0), grad: operand(2), output: o)
+    case .maxPoolGradGrad: maxPoolGradGradForward(ctx, g, input: operand(0), grad: operand(2), output: o)
+    case .avgPoolGrad: avgPoolBackward(ctx, g, grad: operand(1), output: o)
+    }
+    ctx.setOutput(0, out)
   }
 }
 
-let avgPoolGradKernel: KernelFactory = { b in
-  let attrs = try nhwcWindowAttributes(b)
-  func make<T: TensorFloatScalar>(_: T.Type) -> KernelFunction {
-    { ctx in
-      let dy = ctx.input(1)
-      let shape = try rethrowingWithNode(ctx) { try ConvolutionShapes.sizes(ctx.input(0), label: "orig_input_shape") }
-      let g = try poolGeometry(ctx, shape, attrs)
-      try PoolingShapes.checkGradient(ctx, g, grad: dy)
-      let out = ctx.allocateOutput(0, dtype: T.dtype, shape: shape)
-      avgPoolBackward(ctx, g, grad: dy.unsafePointer(as: T.self), output: out.unsafeMutablePointer(as: T.self))
-      ctx.setOutput(0, out)
-    }
-  }
-  switch b.inputs[1].dtype {
-  case .float32: return make(Float.self)
-  case .float64: return make(Double.self)
-  default: throw b.unsupported()
-  }
-}
+let maxPoolKernel = PoolingKernel.factory(.maxPool)
+let avgPoolKernel = PoolingKernel.factory(.avgPool)
+let maxPoolGradKernel = PoolingKernel.factory(.maxPoolGrad)
+let maxPoolGradGradKernel = PoolingKernel.factory(.maxPoolGradGrad)
+let avgPoolGradKernel = PoolingKernel.factory(.avgPoolGrad)
