@@ -178,24 +178,24 @@ public enum ConvBenchmarks {
       let elements = Double(shape.reduce(1, *))
       let out = [shape[0], shape[1] / 2, shape[2] / 2, shape[3]]
       return ["max", "avg"].flatMap { kind -> [BenchmarkCase] in
-        [
+        /// A graph pooling a placeholder "x".
+        @Sendable func pooled() throws -> (Graph, Output, Output) {
+          let g = Graph()
+          let input = try g.placeholder(.float32, shape: shape.map { $0 }, name: "x")
+          let y =
+            kind == "max"
+            ? try g.maxPool(input, ksize: [2], strides: [2], padding: "VALID")
+            : try g.avgPool(input, ksize: [2], strides: [2], padding: "VALID")
+          return (g, input, y)
+        }
+        return [
           BenchmarkCase("conv/pool-\(name)/\(kind)pool-b32", unitsPerRun: elements, unit: "elem") {
-            let g = Graph()
-            let input = try g.placeholder(.float32, shape: shape.map { $0 }, name: "x")
-            let y =
-              kind == "max"
-              ? try g.maxPool(input, ksize: [2], strides: [2], padding: "VALID")
-              : try g.avgPool(input, ksize: [2], strides: [2], padding: "VALID")
+            let (g, input, y) = try pooled()
             let s = Session(graph: g, options: options), x = Tensor.random(shape, seed: 6)
             return { _ = try s.run(fetches: [y], feeds: [input: x]) }
           },
           BenchmarkCase("conv/pool-\(name)/\(kind)pool-grad-b32", unitsPerRun: elements, unit: "elem") {
-            let g = Graph()
-            let input = try g.placeholder(.float32, shape: shape.map { $0 }, name: "x")
-            let y =
-              kind == "max"
-              ? try g.maxPool(input, ksize: [2], strides: [2], padding: "VALID")
-              : try g.avgPool(input, ksize: [2], strides: [2], padding: "VALID")
+            let (g, input, y) = try pooled()
             let dy = try g.placeholder(.float32, shape: out.map { $0 }, name: "dy")
             let dx = try require(try g.gradients(of: [y], with: [input], gradYs: [dy])[0])
             let s = Session(graph: g, options: options), x = Tensor.random(shape, seed: 6)

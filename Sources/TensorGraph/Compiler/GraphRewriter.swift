@@ -114,6 +114,16 @@ public final class GraphRewriter {
     return out
   }
 
+  /// The control inputs a node standing for all of `nodes` needs (a fused
+  /// pattern): the union, in order, of what each of them needs.
+  public func controlInputs(for nodes: [Node]) -> [Int] {
+    var out: [Int] = []
+    for n in nodes {
+      for c in controlInputs(for: n) where !out.contains(c) { out.append(c) }
+    }
+    return out
+  }
+
   // MARK: - Actions
 
   /// Copies `node` with its inputs and control inputs rewired; returns the

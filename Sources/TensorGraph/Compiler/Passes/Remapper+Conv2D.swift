@@ -95,10 +95,7 @@ extension RemapperPass {
         try rewriter.copy(node)
         continue
       }
-      var controls: [Int] = []
-      for n in [p.conv, p.middle] + (p.activation.map { [$0] } ?? []) {
-        for c in rewriter.controlInputs(for: n) where !controls.contains(c) { controls.append(c) }
-      }
+      let controls = rewriter.controlInputs(for: [p.conv, p.middle] + (p.activation.map { [$0] } ?? []))
       var attrs = p.conv.convolutionAttributes
       let first = p.middle.op == "FusedBatchNormV3" ? "FusedBatchNorm" : "BiasAdd"
       attrs["fused_ops"] = .strings([first] + (p.activation.map { [$0.op] } ?? []))

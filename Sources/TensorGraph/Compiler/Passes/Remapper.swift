@@ -84,10 +84,7 @@ public struct RemapperPass: GraphPass {
         let a = rewriter.mapped(p.matMul.inputs[0]), let b = rewriter.mapped(p.matMul.inputs[1]),
         let bias = rewriter.mapped(p.bias)
       {
-        var controls: [Int] = []
-        for n in [p.matMul, p.add] + (p.activation.map { [$0] } ?? []) {
-          for c in rewriter.controlInputs(for: n) where !controls.contains(c) { controls.append(c) }
-        }
+        let controls = rewriter.controlInputs(for: [p.matMul, p.add] + (p.activation.map { [$0] } ?? []))
         try rewriter.add(
           op: "_FusedMatMul", inputs: [a, b, bias], controlInputs: controls,
           attrs: [

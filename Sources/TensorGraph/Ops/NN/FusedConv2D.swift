@@ -136,10 +136,10 @@ extension Graph {
     explicitPaddings: [Int] = [], dataFormat: String = "NHWC", dilations: [Int] = [1], name: String? = nil,
     file: String = #fileID, line: Int = #line
   ) throws -> Output {
-    var attrs = windowAttributes(
+    let attrs = windowAttributes(
       strides: strides, padding: padding, explicitPaddings: explicitPaddings, dataFormat: dataFormat,
-      dilations: dilations)
-    attrs["fused_ops"] = .strings(["BiasAdd"] + (activation.map { [$0] } ?? []))
+      dilations: dilations
+    ).merging(["fused_ops": .strings(["BiasAdd"] + (activation.map { [$0] } ?? []))]) { $1 }
     return try build("_FusedConv2D", [input, filter, bias], attrs: attrs, name: name ?? "FusedConv2D", file: file, line: line)
   }
 
@@ -159,11 +159,12 @@ extension Graph {
     explicitPaddings: [Int] = [], dataFormat: String = "NHWC", dilations: [Int] = [1], name: String? = nil,
     file: String = #fileID, line: Int = #line
   ) throws -> Output {
-    var attrs = windowAttributes(
+    let attrs = windowAttributes(
       strides: strides, padding: padding, explicitPaddings: explicitPaddings, dataFormat: dataFormat,
-      dilations: dilations)
-    attrs["fused_ops"] = .strings(["FusedBatchNorm"] + (activation.map { [$0] } ?? []))
-    attrs["epsilon"] = .float(epsilon)
+      dilations: dilations
+    ).merging(["fused_ops": .strings(["FusedBatchNorm"] + (activation.map { [$0] } ?? [])), "epsilon": .float(epsilon)]) {
+      $1
+    }
     return try build(
       "_FusedConv2D", [input, filter, scale, offset, mean, variance], attrs: attrs, name: name ?? "FusedConv2D",
       file: file, line: line)
