@@ -43,7 +43,7 @@ let package = Package(
     ),
     .target(
       name: "TensorGraphBench",
-      dependencies: ["TensorGraph", "COpenBLAS"]
+      dependencies: ["TensorGraph", "TensorGraphKeras", "COpenBLAS"]
     ),
     .executableTarget(
       name: "tg",

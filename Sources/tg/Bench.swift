@@ -22,9 +22,15 @@ struct Bench: ParsableCommand {
   var list = false
 
   func run() throws {
-    let all = RuntimeBenchmarks.all(threads: threads) + MLPBenchmarks.all(threads: threads)
+    let all =
+      RuntimeBenchmarks.all(threads: threads) + MLPBenchmarks.all(threads: threads)
+      + KerasBenchmarks.all(threads: threads)
     let selected = cases.isEmpty ? all : all.filter { c in cases.contains { c.name.contains($0) } }
     let serialization = cases.isEmpty || cases.contains { "serialization".contains($0) }
+    if cases == ["keras-trace"] {
+      try KerasBenchmarks.traceStep(threads: threads)
+      return
+    }
     if list {
       for c in all { print(c.name) }
       print("serialization (save/load graphs and weights)")

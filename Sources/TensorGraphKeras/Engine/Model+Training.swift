@@ -219,6 +219,21 @@ extension Model {
   }
 }
 
+extension Model {
+  /// The compiled training step as a function of one prepared batch
+  /// (float32 inputs, targets as the target placeholder takes them), for
+  /// benchmarks that time the graph's step without `fit`'s loop.
+  public func trainingStepForBenchmark() throws -> (Tensor, Tensor) throws -> Void {
+    let compiled = try requireCompiled("training")
+    try context.initializePendingVariables()
+    let step = try TrainingStep(model: self, compiled: compiled, training: true)
+    return { x, y in
+      var means = RunningMeans(names: compiled.names)
+      try step.run(x, y, into: &means)
+    }
+  }
+}
+
 /// One training or evaluation step: the compiled fetches, the targets
 /// (the train op when training) and the feeds, set up once; ``run`` is the
 /// per-batch hot path.
