@@ -28,6 +28,8 @@ public class Model: Layer {
   var network: Network?
   var compiled: CompiledModel?
   var pendingCompile: PendingCompile?
+  /// The copy `save` builds its graph from, with the structure it was made for.
+  var exportCache: (key: [ObjectIdentifier], model: Model)?
   /// Where progress bars and messages go (standard output by default).
   public var console = Console.standard
   /// Set by a callback (EarlyStopping) to end `fit` after this epoch.
@@ -147,8 +149,4 @@ public class Model: Layer {
   /// Builds the model for data of shape `shape` (batch first) if it is not
   /// built yet (``Sequential`` defers building until it sees data).
   func ensureBuilt(forDataShape shape: [Int]) throws {}
-
-  // MARK: - Config
-
-  public func config() -> [String: ConfigValue] { [:] }
 }
