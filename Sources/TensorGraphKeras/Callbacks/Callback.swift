@@ -59,6 +59,13 @@ public struct TrainingParams: Sendable, Equatable {
   public var epochs: Int
   /// Batches per epoch (or per evaluation / prediction).
   public var steps: Int
+
+  /// Creates the parameters.
+  public init(verbose: Int, epochs: Int, steps: Int) {
+    self.verbose = verbose
+    self.epochs = epochs
+    self.steps = steps
+  }
 }
 
 /// The record `fit` returns: each epoch's metrics (Keras's `History`).

@@ -88,8 +88,9 @@ public final class ModelCheckpoint: Callback {
     }
   }
 
-  /// Fills `{epoch}`, `{epoch:02d}`, `{name}` and `{name:.Nf}` placeholders.
-  static func format(_ pattern: String, epoch: Int, logs: Logs) -> String {
+  /// `pattern` with `{epoch}`, `{epoch:02d}`, `{name}` and `{name:.Nf}`
+  /// filled from the epoch number (1-based) and the logs.
+  public static func format(_ pattern: String, epoch: Int, logs: Logs) -> String {
     var out = ""
     var rest = Substring(pattern)
     while let open = rest.firstIndex(of: "{"), let close = rest[open...].firstIndex(of: "}") {
