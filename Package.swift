@@ -63,7 +63,9 @@ let package = Package(
     ),
     .testTarget(
       name: "TensorGraphKerasTests",
-      dependencies: ["TensorGraphKeras", "TensorGraphTestSupport"]
+      dependencies: ["TensorGraphKeras", "TensorGraphTestSupport"],
+      // Needs the data-set loaders of the data branch; remove once merged.
+      exclude: ["FashionMNISTAccuracyTests.swift"]
     ),
   ]
 )

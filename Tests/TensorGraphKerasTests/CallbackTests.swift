@@ -3,7 +3,7 @@ import Testing
 import TensorGraphKeras
 import TensorGraphTestSupport
 
-@Suite struct CallbackTests {
+@Suite struct KerasCallbackTests {
   /// Runs `callback` over epochs whose `val_loss` is `values` (a fit with
   /// the epoch logs replaced), returning the epochs run.
   func drive(_ callback: EarlyStopping, _ values: [Double], model: Model) -> Int {

@@ -2,7 +2,7 @@ import Testing
 import TensorGraphKeras
 import TensorGraphTestSupport
 
-@Suite struct DropoutTests {
+@Suite struct KerasDropoutTests {
   @Test func activeOnlyInTraining() throws {
     try KerasContext(seed: 4).run {
       let model = try Sequential([Dropout(0.5, inputShape: [1000])])

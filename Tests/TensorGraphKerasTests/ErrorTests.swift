@@ -3,7 +3,7 @@ import TensorGraphKeras
 import TensorGraphTestSupport
 
 /// Bad input throws a clear TensorGraphError before any step runs.
-@Suite struct ErrorTests {
+@Suite struct KerasErrorTests {
   func fashionModel() throws -> Sequential {
     let model = try Sequential([Flatten(inputShape: [28, 28]), Dense(8, activation: "relu"), Dense(10, activation: "softmax")])
     try model.compile(optimizer: "adam", loss: "sparse_categorical_crossentropy", metrics: ["accuracy"])

@@ -4,7 +4,7 @@ import TensorGraphTestSupport
 
 /// Output shapes and parameter counts against tf_keras 2.21
 /// (`/tmp/kc/layers.py`), and the graph each layer builds.
-@Suite struct LayerTests {
+@Suite struct KerasLayerTests {
   static let cases: [(String, @Sendable () -> any Layer, [Int?], [Int?], Int)] = [
     ("dense", { Dense(5) }, [3], [nil, 5], 20),
     ("dense without bias", { Dense(5, useBias: false) }, [3], [nil, 5], 15),

@@ -5,7 +5,7 @@ import TensorGraphTestSupport
 
 /// Losses and metrics against hand formulas and tf_keras 2.21's values
 /// (`/tmp/kc/losses.py` printed them: `keras.losses.X()(y_true, y_pred)`).
-@Suite struct LossTests {
+@Suite struct KerasLossTests {
   static let yTrue = Tensor.f32([0, 1, 0, 1, 0, 0], [2, 3])
   static let yPred = Tensor.f32([0.1, 0.7, 0.2, 0.3, 0.3, 0.4], [2, 3])
   static let logits = Tensor.f32([1, 2, -1, 0.5, -0.5, 3], [2, 3])

@@ -3,7 +3,7 @@ import Testing
 import TensorGraphKeras
 import TensorGraphTestSupport
 
-@Suite struct ModelTests {
+@Suite struct KerasModelTests {
   @Test func quickstartNestedProbabilityModel() throws {
     try KerasContext(seed: 3).run {
       let data = TestData.images(n: 64, shape: [28, 28])

@@ -22,7 +22,7 @@ final class FakeTerminal: @unchecked Sendable {
 
 /// The progress bar against tf_keras 2.21's output, with a fake clock
 /// chosen to reproduce the reference's timings.
-@Suite struct ProgbarTests {
+@Suite struct KerasProgbarTests {
   @Test func fitEpochLineMatchesKeras() {
     let t = FakeTerminal()
     let bar = Progbar(target: 8, statefulMetrics: ["loss", "accuracy"], console: t.console)

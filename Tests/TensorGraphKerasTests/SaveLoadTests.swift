@@ -11,7 +11,7 @@ func temporaryDirectory(_ label: String) throws -> URL {
   return url
 }
 
-@Suite struct SaveLoadTests {
+@Suite struct KerasSaveLoadTests {
   @Test func saveLoadEvaluateGivesTheSameLoss() throws {
     let dir = try temporaryDirectory("save")
     defer { try? FileManager.default.removeItem(at: dir) }

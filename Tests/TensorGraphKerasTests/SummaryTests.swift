@@ -2,7 +2,7 @@ import Testing
 import TensorGraphKeras
 
 /// `summary()` against tf_keras 2.21's printed tables.
-@Suite struct SummaryTests {
+@Suite struct KerasSummaryTests {
   /// The reference script's three models, built in order in one context so
   /// the automatic names continue as in Keras (`flatten_1`, `dense_3`, …).
   @Test func matchesKerasReferenceTables() throws {

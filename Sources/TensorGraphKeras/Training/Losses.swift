@@ -247,3 +247,14 @@ func lossFromConfig(_ config: ConfigValue) throws -> any Loss {
               "SparseCategoricalCrossentropy"])
   }
 }
+
+extension Loss {
+  /// The loss of concrete predictions, computed in a small graph of its
+  /// own (`loss_fn(y_train[:1], predictions)` in the TensorFlow quickstart).
+  public func callAsFunction(_ yTrue: Tensor, _ yPred: Tensor) throws -> Double {
+    let g = Graph()
+    let t = try g.constant(sparseTargets ? yTrue.converted(to: .int32) : yTrue.converted(to: yPred.dtype))
+    let value = try self(yTrue: t, yPred: try g.constant(yPred), in: g)
+    return try Session(graph: g).run(value).doubles()[0]
+  }
+}
