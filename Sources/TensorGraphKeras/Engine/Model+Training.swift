@@ -80,6 +80,11 @@ extension Model {
     let step = try TrainingStep(model: self, compiled: compiled, training: true)
     var generator = context.makeShuffleGenerator()
     var order = Array(0..<n)
+    var batch: [Int] = []
+    batch.reserveCapacity(batchSize)
+    // Batch hooks cost a Logs value per step: skip them when nothing
+    // listens (Keras calls them only for verbose 1 or custom callbacks).
+    let batchHooks = verbose == 1 || !callbacks.isEmpty
     stopTraining = false
     cbs.trainBegin()
     var epochLogs = Logs()
@@ -91,15 +96,16 @@ extension Model {
         let lo = s * batchSize, hi = min(n, lo + batchSize)
         let xb: Tensor, yb: Tensor
         if shuffle {
-          let indices = Array(order[lo..<hi])
-          xb = try xs.gatherRows(indices)
-          yb = try ys.gatherRows(indices)
+          batch.removeAll(keepingCapacity: true)
+          batch.append(contentsOf: order[lo..<hi])
+          xb = try xs.gatherRows(batch)
+          yb = try ys.gatherRows(batch)
         } else {
           xb = try xs.rows(lo..<hi)
           yb = try ys.rows(lo..<hi)
         }
         try step.run(xb, yb, into: &means)
-        cbs.trainBatchEnd(s, means.logs)
+        if batchHooks { cbs.trainBatchEnd(s, means.logs) }
       }
       epochLogs = means.logs
       if let validation {
@@ -236,14 +242,14 @@ extension Model {
 
 /// One training or evaluation step: the compiled fetches, the targets
 /// (the train op when training) and the feeds, set up once; ``run`` is the
-/// per-batch hot path.
-struct TrainingStep {
+/// per-batch hot path (two dictionary stores and one session run).
+final class TrainingStep {
   let session: Session
   let fetches: [Output]
   let targets: [Node]
   let input: Output
   let target: Output
-  var feeds: [Output: Tensor] = [:]
+  private var feeds: [Output: Tensor] = [:]
 
   init(model: Model, compiled: CompiledModel, training: Bool) throws {
     session = model.session
@@ -258,7 +264,6 @@ struct TrainingStep {
 
   /// Runs the step on a batch and adds its loss and metric sums.
   func run(_ x: Tensor, _ y: Tensor, into means: inout RunningMeans) throws {
-    var feeds = self.feeds
     feeds[input] = x
     feeds[target] = y
     let out = try session.run(fetches: fetches, feeds: feeds, targets: targets)
