@@ -74,3 +74,46 @@ import TensorGraphTestSupport
     }
   }
 }
+
+/// A layer defined outside the module: the identity, counting the training
+/// steps in a non-trainable weight updated with `addUpdate`.
+final class StepCounter: Layer {
+  static let className = "StepCounter"
+  let state: LayerState
+  var count: Variable?
+  init(name: String? = nil) { state = LayerState(Self.self, name: name) }
+  func build(_ inputShapes: [PartialShape], in context: BuildContext) throws {
+    count = try context.addWeight("count", shape: [], initializer: .zeros, trainable: false)
+  }
+  func call(_ inputs: [Output], in context: CallContext) throws -> [Output] {
+    let g = context.graph
+    context.addUpdate(try g.assignAdd(count!.ref, try g.constant(1.0, dtype: .float32)).node)
+    return [try g.identity(inputs[0])]
+  }
+}
+
+@Suite struct KerasCustomLayerTests {
+  @Test func customLayerWithUpdatesAndFrozenWeights() throws {
+    try KerasContext(seed: 1).run {
+      let counter = StepCounter()
+      let model = try Sequential([Dense(3, activation: "softmax", inputShape: [4]), counter])
+      #expect(try model.summaryLines().contains("Non-trainable params: 1 (4.00 Byte)"))
+      #expect(try model.summaryLines().contains(" step_counter (StepCounter)  (None, 3)                 1         "))
+      try model.compile(optimizer: "sgd", loss: "sparse_categorical_crossentropy")
+      let data = TestData.clusters(n: 30)
+      try model.fit(data.x, data.y, batchSize: 10, epochs: 2, verbose: 0)
+      #expect(try counter.getWeights()[0].doubles() == [6])
+      _ = try model.evaluate(data.x, data.y, verbose: 0)
+      _ = try model.predict(data.x, verbose: 0)
+      #expect(try counter.getWeights()[0].doubles() == [6])
+      // Freezing a layer before compiling keeps its weights.
+      let dense = model.layers[0]
+      dense.state.trainable = false
+      let before = try dense.getWeights()
+      try model.compile(optimizer: "sgd", loss: "sparse_categorical_crossentropy")
+      try model.fit(data.x, data.y, batchSize: 10, epochs: 1, verbose: 0)
+      #expect(try dense.getWeights() == before)
+      #expect(try counter.getWeights()[0].doubles() == [9])
+    }
+  }
+}

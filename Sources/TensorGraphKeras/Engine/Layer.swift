@@ -154,19 +154,22 @@ extension Layer {
       try checkInputShape(inputs[0].shape, expected: Shape.batched(declared), site: site)
     }
     let shapes = inputs.map(\.shape)
+    let updates = UpdateCollector()
     func body() throws -> [Output] {
       try graph.withNameScope(scope ?? name) {
         if !state.isBuilt {
           try build(shapes, in: BuildContext(layer: state, graph: graph))
           state.isBuilt = true
         }
-        return try call(inputs.map(\.output), in: CallContext(context: state.context))
+        return try call(inputs.map(\.output), in: CallContext(context: state.context, updates: updates))
       }
     }
     let outputs = try site.map { try graph.withSourceLocation($0, body) } ?? body()
     let index = state.inboundNodes.count
     let wrapped = outputs.enumerated().map { KerasTensor($1, history: (self, index, $0)) }
-    state.inboundNodes.append(LayerNode(layer: self, inputs: inputs, outputs: wrapped))
+    let node = LayerNode(layer: self, inputs: inputs, outputs: wrapped)
+    node.updates = updates.nodes
+    state.inboundNodes.append(node)
     return wrapped
   }
 
@@ -240,6 +243,9 @@ final class LayerNode {
   let inputs: [KerasTensor]
   let outputIDs: [ObjectIdentifier]
   let outputShapes: [PartialShape]
+  /// Ops the call registered to run with every training step (moving
+  /// statistics), including those of a nested model's layers.
+  var updates: [Node] = []
 
   init(layer: any Layer, inputs: [KerasTensor], outputs: [KerasTensor]) {
     self.layer = layer
@@ -272,9 +278,11 @@ public struct BuildContext {
   }
 }
 
-/// What ``Layer/call(_:in:)`` gets: the graph and the learning phase.
+/// What ``Layer/call(_:in:)`` gets: the graph, the learning phase, and a
+/// place to register training-time updates.
 public struct CallContext {
   let context: KerasContext
+  let updates: UpdateCollector
   /// The graph to add ops to.
   public var graph: Graph { context.graph }
   /// The scalar boolean `keras_learning_phase`: `true` only while `fit`
@@ -282,6 +290,19 @@ public struct CallContext {
   public var learningPhase: Output {
     get throws { try context.learningPhase }
   }
+
+  /// Registers `node` (an `Assign` of a moving average, say) to run with
+  /// every training step of models containing this call: `compile` adds
+  /// it to the train op, so it runs in the same session run as the
+  /// optimizer's updates (Keras's `add_update`).
+  public func addUpdate(_ node: Node) {
+    updates.nodes.append(node)
+  }
+}
+
+/// The updates a layer call registers.
+final class UpdateCollector {
+  var nodes: [Node] = []
 }
 
 /// `variables` without repeats (a layer shared by two nested models),

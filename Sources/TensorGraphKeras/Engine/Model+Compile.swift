@@ -130,6 +130,12 @@ extension Model {
           let graphOptimizer = pending.optimizer.graphOptimizer(name: pending.optimizerName)
           trainOp = try graphOptimizer.minimize(lossValue, variables: variables)
         }
+        // Layers' training-time updates (moving statistics) run in the
+        // same step as the optimizer's.
+        let layerUpdates = updates
+        if !layerUpdates.isEmpty {
+          trainOp = try g.group((trainOp.map { [$0] } ?? []) + layerUpdates, name: "training_updates")
+        }
         let created = g.globalVariables.filter { !variablesBefore.contains($0.id) }.map { g.variableHandle($0) }
         for v in created { context.registerInitializer(v.initializer) }
         return CompiledModel(

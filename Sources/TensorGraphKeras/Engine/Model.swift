@@ -136,6 +136,7 @@ public class Model: Layer {
         return v
       }
       let results = try node.layer.apply(args, site: nil, scope: nil)
+      for u in node.layer.state.inboundNodes.last?.updates ?? [] { context.addUpdate(u) }
       for (id, r) in zip(node.outputIDs, results) { values[id] = r }
     }
     return try outputs.map { x in
@@ -144,6 +145,12 @@ public class Model: Layer {
       }
       return v.output
     }
+  }
+
+  /// The training-time updates of the model's layer calls.
+  var updates: [Node] {
+    guard let network else { return [] }
+    return network.computeOrder.flatMap(\.updates)
   }
 
   /// Builds the model for data of shape `shape` (batch first) if it is not
