@@ -53,6 +53,20 @@ public enum KerasBenchmarks {
           return { try m.value.fit(x, y, batchSize: batch, epochs: 1, verbose: 1) }
         })
       cases.append(
+        BenchmarkCase("keras/step-loop-\(label)", unitsPerRun: Double(steps), unit: "step") {
+          // The compiled step over an epoch's batches (contiguous, prepared
+          // in advance): fit's work without fit.
+          let m = try model(hidden: hidden, threads: threads)
+          let (x, y) = data(60_000)
+          try m.fit(try x.rows(0..<batch), try y.rows(0..<batch), batchSize: batch, epochs: 1, verbose: 0)
+          let step = Unchecked(try m.trainingStepForBenchmark())
+          let batches = Unchecked(try (0..<steps).map { s -> (Tensor, Tensor) in
+            let r = (s * batch)..<min(60_000, s * batch + batch)
+            return (try x.rows(r), try y.rows(r))
+          })
+          return { for (bx, by) in batches.value { try step.value(bx, by) } }
+        })
+      cases.append(
         BenchmarkCase("keras/train-step-\(label)", unitsPerRun: 1, unit: "step") {
           let m = try model(hidden: hidden, threads: threads)
           let (x, y) = data(batch)
@@ -86,7 +100,8 @@ final class Unchecked<T>: @unchecked Sendable {
 }
 
 extension KerasBenchmarks {
-  /// Per-node time of the compiled Fashion-MNIST training step (debug aid).
+  /// Prints the mean time of every node of the Fashion-MNIST model's
+  /// compiled training step over 300 traced steps (`tg bench --keras-trace`).
   public static func traceStep(threads: Int?) throws {
     let m = try model(hidden: [128], threads: threads)
     let (x, y) = data(32)
@@ -111,5 +126,52 @@ extension KerasBenchmarks {
     for (k, v) in total.sorted(by: { $0.value.0 > $1.value.0 }) {
       print(String(format: "%8.2f us  %@", Double(v.0) / Double(v.1) / 1000, k))
     }
+  }
+}
+
+extension KerasBenchmarks {
+  /// Wall and on-CPU time of one Fashion-MNIST epoch through `fit` and of
+  /// the same epoch's compiled steps alone, single-threaded: the calling
+  /// thread's CPU time does not count time the scheduler gave to other
+  /// processes, so it measures the work on a shared machine.
+  public static func cpuTimes(repeats: Int = 5) throws -> [(name: String, wall: Double, cpu: Double)] {
+    func threadCPU() -> Double {
+      var t = timespec()
+      clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t)
+      return Double(t.tv_sec) + Double(t.tv_nsec) * 1e-9
+    }
+    func wall() -> Double {
+      var t = timespec()
+      clock_gettime(CLOCK_MONOTONIC, &t)
+      return Double(t.tv_sec) + Double(t.tv_nsec) * 1e-9
+    }
+    var results: [(String, Double, Double)] = []
+    for (hidden, batch) in [([128], 32), ([512, 512], 128)] {
+      let label = "784-" + hidden.map(String.init).joined(separator: "-") + "-10-b\(batch)"
+      let steps = (60_000 + batch - 1) / batch
+      let m = try model(hidden: hidden, threads: 1)
+      let (x, y) = data(60_000)
+      try m.fit(try x.rows(0..<batch), try y.rows(0..<batch), batchSize: batch, epochs: 1, verbose: 0)
+      let step = try m.trainingStepForBenchmark()
+      let batches = try (0..<steps).map { s -> (Tensor, Tensor) in
+        let r = (s * batch)..<min(60_000, s * batch + batch)
+        return (try x.rows(r), try y.rows(r))
+      }
+      var best: [String: (Double, Double)] = [:]
+      for _ in 0..<repeats {
+        var (w0, c0) = (wall(), threadCPU())
+        try m.fit(x, y, batchSize: batch, epochs: 1, verbose: 0)
+        var (w1, c1) = (wall(), threadCPU())
+        let fitKey = "fit epoch \(label)"
+        best[fitKey] = (min(best[fitKey]?.0 ?? .infinity, w1 - w0), min(best[fitKey]?.1 ?? .infinity, c1 - c0))
+        (w0, c0) = (wall(), threadCPU())
+        for (bx, by) in batches { try step(bx, by) }
+        (w1, c1) = (wall(), threadCPU())
+        let stepKey = "steps alone \(label)"
+        best[stepKey] = (min(best[stepKey]?.0 ?? .infinity, w1 - w0), min(best[stepKey]?.1 ?? .infinity, c1 - c0))
+      }
+      for key in best.keys.sorted() { results.append((key, best[key]!.0, best[key]!.1)) }
+    }
+    return results
   }
 }
