@@ -85,3 +85,93 @@ enum KerasReference {
 
   static func backspaces(_ n: Int) -> String { String(repeating: "\u{8}", count: n) }
 }
+
+/// More tf_keras 2.21 summaries (printed by the scripts quoted with each).
+enum KerasReferenceMore {
+  /// `Sequential([Flatten(input_shape=(28,28)), Dense(128, "relu"), Dropout(0.2), Dense(10)])`
+  static let quickstart: [String] = [
+    "Model: \"sequential\"",
+    "_________________________________________________________________",
+    " Layer (type)                Output Shape              Param #   ",
+    "=================================================================",
+    " flatten (Flatten)           (None, 784)               0         ",
+    "                                                                 ",
+    " dense (Dense)               (None, 128)               100480    ",
+    "                                                                 ",
+    " dropout (Dropout)           (None, 128)               0         ",
+    "                                                                 ",
+    " dense_1 (Dense)             (None, 10)                1290      ",
+    "                                                                 ",
+    "=================================================================",
+    "Total params: 101770 (397.54 KB)",
+    "Trainable params: 101770 (397.54 KB)",
+    "Non-trainable params: 0 (0.00 Byte)",
+    "_________________________________________________________________",
+  ]
+
+  /// `Sequential([model, Softmax()])` on the quickstart model.
+  static let probability: [String] = [
+    "Model: \"sequential_1\"",
+    "_________________________________________________________________",
+    " Layer (type)                Output Shape              Param #   ",
+    "=================================================================",
+    " sequential (Sequential)     (None, 10)                101770    ",
+    "                                                                 ",
+    " softmax (Softmax)           (None, 10)                0         ",
+    "                                                                 ",
+    "=================================================================",
+    "Total params: 101770 (397.54 KB)",
+    "Trainable params: 101770 (397.54 KB)",
+    "Non-trainable params: 0 (0.00 Byte)",
+    "_________________________________________________________________",
+  ]
+
+  /// A functional model calling a functional model, then branching into two Dense layers merged by Add (`Model: "model_1"`; the inner model is `model`, its Dense is `dense`).
+  static let nestedFunctional: [String] = [
+    "Model: \"model_1\"",
+    "__________________________________________________________________________________________________",
+    " Layer (type)                Output Shape                 Param #   Connected to                  ",
+    "==================================================================================================",
+    " input_2 (InputLayer)        [(None, 4)]                  0         []                            ",
+    "                                                                                                  ",
+    " model (Functional)          (None, 3)                    15        ['input_2[0][0]']             ",
+    "                                                                                                  ",
+    " dense_1 (Dense)             (None, 2)                    8         ['model[0][0]']               ",
+    "                                                                                                  ",
+    " dense_2 (Dense)             (None, 2)                    8         ['model[0][0]']               ",
+    "                                                                                                  ",
+    " add (Add)                   (None, 2)                    0         ['dense_1[0][0]',             ",
+    "                                                                     'dense_2[0][0]']             ",
+    "                                                                                                  ",
+    "==================================================================================================",
+    "Total params: 31 (124.00 Byte)",
+    "Trainable params: 31 (124.00 Byte)",
+    "Non-trainable params: 0 (0.00 Byte)",
+    "__________________________________________________________________________________________________",
+  ]
+
+  /// A functional model calling a built Sequential model (dense_3, dense_4) and branching (`Model: "model_2"`).
+  static let nestedSequential: [String] = [
+    "Model: \"model_2\"",
+    "__________________________________________________________________________________________________",
+    " Layer (type)                Output Shape                 Param #   Connected to                  ",
+    "==================================================================================================",
+    " input_3 (InputLayer)        [(None, 4)]                  0         []                            ",
+    "                                                                                                  ",
+    " sequential (Sequential)     (None, 2)                    23        ['input_3[0][0]']             ",
+    "                                                                                                  ",
+    " dense_5 (Dense)             (None, 1)                    3         ['sequential[0][0]']          ",
+    "                                                                                                  ",
+    " dense_6 (Dense)             (None, 1)                    3         ['sequential[0][0]']          ",
+    "                                                                                                  ",
+    " concatenate (Concatenate)   (None, 2)                    0         ['dense_5[0][0]',             ",
+    "                                                                     'dense_6[0][0]']             ",
+    "                                                                                                  ",
+    "==================================================================================================",
+    "Total params: 29 (116.00 Byte)",
+    "Trainable params: 29 (116.00 Byte)",
+    "Non-trainable params: 0 (0.00 Byte)",
+    "__________________________________________________________________________________________________",
+  ]
+
+}

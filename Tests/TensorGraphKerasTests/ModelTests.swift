@@ -38,3 +38,49 @@ import TensorGraphTestSupport
     }
   }
 }
+
+@Suite struct KerasModelBuildTests {
+  @Test func sequentialBuildsOnFirstFit() throws {
+    try KerasContext(seed: 2).run {
+      let model = try Sequential([Dense(8, activation: "tanh"), Dense(3, activation: "softmax")])
+      #expect(model.inputs.isEmpty)
+      try model.compile(optimizer: "rmsprop", loss: "sparse_categorical_crossentropy", metrics: ["acc"])
+      let data = TestData.clusters(n: 60)
+      let history = try model.fit(data.x, data.y, epochs: 2, verbose: 0)
+      #expect(history.keys == ["loss", "acc"])
+      #expect(model.inputs[0].output.node.name == "dense_input")
+      #expect(model.countParams() == 4 * 8 + 8 + 8 * 3 + 3)
+    }
+  }
+
+  @Test func branchingFunctionalModelTrains() throws {
+    try KerasContext(seed: 8).run {
+      let inputs = try Input(shape: [4])
+      let a = try Dense(8, activation: "relu")(inputs)
+      let b = try Dense(8, activation: "tanh")(inputs)
+      let merged = try Concatenate()([try Add()([a, b]), a])
+      let outputs = try Dense(3, activation: "softmax")(merged)
+      let model = try Model(inputs: inputs, outputs: outputs)
+      try model.compile(optimizer: Adam(learningRate: 0.02), loss: "sparse_categorical_crossentropy", metrics: ["accuracy"])
+      let data = TestData.clusters(n: 150)
+      let history = try model.fit(data.x, data.y, batchSize: 16, epochs: 8, verbose: 0)
+      #expect(history["accuracy"].last! > 0.95)
+      #expect(model.layers.map { type(of: $0).className } == ["InputLayer", "Dense", "Dense", "Add", "Concatenate", "Dense"])
+    }
+  }
+
+  @Test func regressionWithMeanSquaredError() throws {
+    try KerasContext(seed: 4).run {
+      // y = 2·x0 − x1 + 0.5: a linear model fits it.
+      let xs: [Float] = (0..<200).flatMap { i -> [Float] in [Float(i % 17) / 17, Float(i % 7) / 7] }
+      let ys: [Float] = stride(from: 0, to: xs.count, by: 2).map { 2 * xs[$0] - xs[$0 + 1] + 0.5 }
+      let x = try Tensor(shape: [200, 2], scalars: xs), y = try Tensor(shape: [200, 1], scalars: ys)
+      let model = try Sequential([Dense(1, inputShape: [2])])
+      try model.compile(optimizer: SGD(learningRate: 0.1, momentum: 0.9), loss: "mse", metrics: ["mae"])
+      let history = try model.fit(x, y, batchSize: 20, epochs: 30, verbose: 0)
+      #expect(history["loss"].last! < 1e-4 && history["mae"].last! < 1e-2)
+      let w = try model.getWeights().flatMap { $0.doubles() }
+      #expect(abs(w[0] - 2) < 0.02 && abs(w[1] + 1) < 0.02 && abs(w[2] - 0.5) < 0.02)
+    }
+  }
+}
