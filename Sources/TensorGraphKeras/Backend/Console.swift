@@ -24,9 +24,11 @@ public struct Console: Sendable {
     self.now = now
   }
 
-  /// Standard output (flushed after each write) and the system clock.
+  /// Standard output (the stream `print` writes to, flushed after each
+  /// write so a redrawn progress bar shows at once) and the system clock.
   public static let standard = Console(write: { text in
-    FileHandle.standardOutput.write(Data(text.utf8))
+    Swift.print(text, terminator: "")
+    fflush(nil)  // every output stream: stdout, without naming the C global
   })
 
   /// Writes nothing.
