@@ -84,3 +84,34 @@ import TensorGraphTestSupport
     }
   }
 }
+
+@Suite struct KerasGraphNamingTests {
+  /// The compiled Fashion-MNIST model has the nodes the raw-op MLP of
+  /// TensorGraphBench/MLPCases.swift builds by hand, under the same names.
+  @Test func compiledModelHasTheRawMLPsNodes() throws {
+    try KerasContext(seed: 1).run {
+      let model = try Sequential([Flatten(inputShape: [28, 28]), Dense(128, activation: "relu"), Dense(10, activation: "softmax")])
+      try model.compile(optimizer: "adam", loss: "sparse_categorical_crossentropy", metrics: ["accuracy"])
+      let g = model.graph
+      let expected: [(String, String, PartialShape?)] = [
+        ("dense/kernel", "VariableV2", PartialShape([784, 128])), ("dense/bias", "VariableV2", PartialShape([128])),
+        ("dense_1/kernel", "VariableV2", PartialShape([128, 10])), ("dense_1/bias", "VariableV2", PartialShape([10])),
+        ("dense/MatMul", "MatMul", PartialShape([nil, 128])), ("dense/BiasAdd", "BiasAdd", nil), ("dense/Relu", "Relu", nil),
+        ("dense_1/MatMul", "MatMul", nil), ("dense_1/BiasAdd", "BiasAdd", nil), ("dense_1/Softmax", "Softmax", nil),
+        ("dense/kernel/Adam", "VariableV2", PartialShape([784, 128])), ("dense/kernel/Adam_1", "VariableV2", nil),
+        ("beta1_power", "VariableV2", PartialShape([])), ("beta2_power", "VariableV2", nil),
+        ("Adam/update_dense/kernel/ApplyAdam", "ApplyAdam", nil), ("Adam", "NoOp", nil),
+        ("loss/SparseSoftmaxCrossEntropyWithLogits", "SparseSoftmaxCrossEntropyWithLogits", nil),
+        ("dense_1_target", "Placeholder", PartialShape([nil])), ("flatten_input", "Placeholder", PartialShape([nil, 28, 28])),
+      ]
+      for (name, op, shape) in expected {
+        let node = try #require(g.node(named: name), "missing \(name)")
+        #expect(node.op == op, "\(name)")
+        if let shape { #expect(node.outputs[0].shape == shape, "\(name)") }
+      }
+      // The loss reads the logits, not the softmax (Keras's _get_logits).
+      let xent = try #require(g.node(named: "loss/SparseSoftmaxCrossEntropyWithLogits"))
+      #expect(g.node(at: xent.inputs[0].node).name == "dense_1/BiasAdd")
+    }
+  }
+}
