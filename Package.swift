@@ -22,6 +22,11 @@ let package = Package(
       pkgConfig: "openblas",
       providers: [.apt(["libopenblas-dev"])]
     ),
+    .systemLibrary(
+      name: "CZlib",
+      pkgConfig: "zlib",
+      providers: [.apt(["zlib1g-dev"])]
+    ),
     .target(
       name: "TensorGraph",
       dependencies: [
@@ -31,7 +36,7 @@ let package = Package(
     ),
     .target(
       name: "TensorGraphKeras",
-      dependencies: ["TensorGraph"]
+      dependencies: ["TensorGraph", "CZlib"]
     ),
     .target(
       name: "TensorGraphTestSupport",
@@ -58,14 +63,23 @@ let package = Package(
     // MARK: - Tests
     .testTarget(
       name: "TensorGraphTests",
-      dependencies: ["TensorGraph", "TensorGraphTestSupport", "TensorGraphExamples"],
+      dependencies: [
+        "TensorGraph", "TensorGraphTestSupport", "TensorGraphExamples", "TensorGraphBench",
+      ],
       resources: [.copy("Fixtures")]
     ),
     .testTarget(
       name: "TensorGraphKerasTests",
       dependencies: ["TensorGraphKeras", "TensorGraphTestSupport"],
-      // Needs the data-set loaders of the data branch; remove once merged.
-      exclude: ["FashionMNISTAccuracyTests.swift"]
+      resources: [.copy("Data/Fixtures")]
+    ),
+    // Runs the built `tg` as a subprocess. Depending on the executable
+    // target makes SwiftPM build it before the tests, whichever subset is
+    // built; the tests find it beside the test bundle.
+    .testTarget(
+      name: "CLITests",
+      dependencies: ["TensorGraph", "TensorGraphTestSupport", "tg"],
+      exclude: ["Fixtures"]
     ),
   ]
 )

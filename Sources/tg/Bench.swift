@@ -31,7 +31,7 @@ struct Bench: ParsableCommand {
   func run() throws {
     let all =
       RuntimeBenchmarks.all(threads: threads) + MLPBenchmarks.all(threads: threads)
-      + KerasBenchmarks.all(threads: threads)
+      + PassBenchmarks.all(threads: threads) + KerasBenchmarks.all(threads: threads)
     let selected = cases.isEmpty ? all : all.filter { c in cases.contains { c.name.contains($0) } }
     let serialization = cases.isEmpty || cases.contains { "serialization".contains($0) }
     if kerasCPU {
@@ -68,6 +68,7 @@ struct Bench: ParsableCommand {
       for result in try SerializationBenchmarks.run() { print("  \(result)") }
     }
     if cases.isEmpty || cases.contains(where: { "memory".contains($0) || $0.contains("memory") }) {
+      FileHandle.standardError.write(Data("peak memory…\n".utf8))
       let (planned, unplanned) = try MLPBenchmarks.peakMemory(threads: threads)
       print(String(
         format: "\nPeak memory, training step 784-512-512-10 at batch 128: planned %.2f MB, unplanned %.2f MB (%.0f%%)",

@@ -1,10 +1,6 @@
 import Testing
 import TensorGraphKeras
 
-// Needs the data-set loaders (Sources/TensorGraphKeras/Data/, the data
-// branch): until that branch is merged, Package.swift excludes this file
-// from the test target. After the merge, delete the `exclude:` entry.
-
 /// The Fashion-MNIST classifier on the real data set (Debian's
 /// dataset-fashion-mnist package, /usr/share/datasets/fashion-mnist):
 /// tf.keras 2.21 reaches a test accuracy of 0.866 after 5 epochs at batch

@@ -31,3 +31,15 @@ import TensorGraphTestSupport
     expectError(.dtypeMismatch) { try pixels.scaled(by: 1, dtype: .int32) }
   }
 }
+
+@Suite struct TensorScalingRoundingTests {
+  /// `pixels / 255.0` in numpy computes in float64 and rounds once to
+  /// float32; every uint8 value must match that.
+  @Test func uint8ScalingRoundsLikeNumpy() throws {
+    let all = Tensor((0...255).map { UInt8($0) })
+    let scaled = try all.scaled(by: 1.0 / 255).scalars(as: Float.self)
+    #expect(scaled == (0...255).map { Float(Double($0) / 255) })
+    let viaInt = try Tensor((0...255).map { Int32($0) }).scaled(by: 1.0 / 255).scalars(as: Float.self)
+    #expect(viaInt == scaled)
+  }
+}

@@ -134,8 +134,8 @@ public final class OpDef: Sendable, CustomStringConvertible {
 
   /// One flop per output element; every input and output byte moved once.
   public static func defaultCost(_ c: CostContext) -> Cost {
-    let outElements = c.outputs.reduce(0) { $0 + $1.shape.reduce(1, *) }
-    return Cost(flops: Double(outElements), bytes: Double(c.inputBytes + c.outputBytes))
+    let outElements = c.outputs.reduce(0.0) { $0 + CostContext.elements($1.shape) }
+    return Cost(flops: outElements, bytes: c.inputBytes + c.outputBytes)
   }
 
   public var description: String {
@@ -143,6 +143,12 @@ public final class OpDef: Sendable, CustomStringConvertible {
     let outs = outputs.map(\.name).joined(separator: ", ")
     return "\(name)(\(ins)) -> (\(outs))"
   }
+}
+
+extension Cost {
+  /// No arithmetic and no data movement: constants, placeholders, variable
+  /// reads, identities, `NoOp` (their outputs alias existing storage).
+  public static let free: CostFunction = { _ in Cost(flops: 0, bytes: 0) }
 }
 
 /// Concrete shapes and attributes handed to a cost function.
@@ -161,8 +167,11 @@ public struct CostContext: AttributeReading, Sendable {
     self.outputs = outputs
   }
 
-  /// Bytes of all inputs.
-  public var inputBytes: Int { inputs.reduce(0) { $0 + $1.shape.reduce(1, *) * $1.dtype.byteSize } }
+  /// Bytes of all inputs (in floating point: estimates must not overflow).
+  public var inputBytes: Double { inputs.reduce(0) { $0 + Self.elements($1.shape) * Double($1.dtype.byteSize) } }
   /// Bytes of all outputs.
-  public var outputBytes: Int { outputs.reduce(0) { $0 + $1.shape.reduce(1, *) * $1.dtype.byteSize } }
+  public var outputBytes: Double { outputs.reduce(0) { $0 + Self.elements($1.shape) * Double($1.dtype.byteSize) } }
+
+  /// The number of elements of `shape`, in floating point.
+  public static func elements(_ shape: [Int]) -> Double { shape.reduce(1.0) { $0 * Double($1) } }
 }

@@ -39,6 +39,8 @@ public enum StandardOps {
       // MARK: Gradient ops
       reluGrad, relu6Grad, eluGrad, softplusGrad, sigmoidGrad, tanhGrad, sqrtGrad, rsqrtGrad, reciprocalGrad,
       biasAddGrad,
+      // MARK: Fused ops (made by the remapper and elementwise fusion passes)
+      fusedMatMul, fusedElementwise,
     ]
   }
 }

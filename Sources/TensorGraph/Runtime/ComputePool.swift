@@ -1,3 +1,4 @@
+import COpenBLAS
 import Dispatch
 import Foundation
 import Synchronization
@@ -31,6 +32,10 @@ public final class ComputePool: @unchecked Sendable {
   public init(threadCount: Int) {
     self.threadCount = max(1, threadCount)
     self.spare = Atomic(self.threadCount - 1)
+    // OpenBLAS's own threads would run beside ours unaccounted for: BLAS
+    // calls are single-threaded, and large GEMMs are split by the kernel
+    // across threads borrowed from this pool.
+    openblas_set_num_threads(1)
   }
 
   /// Takes up to `wanted` helper tokens; returns how many it got.

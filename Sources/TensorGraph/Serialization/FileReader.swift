@@ -6,20 +6,21 @@ import Foundation
   import Darwin
 #endif
 
-/// Reads a file with `pread(2)`: its size is known before anything is
+/// Reads a file with `pread(2)` (shared with the dataset readers of
+/// TensorGraphKeras): its size is known before anything is
 /// allocated, so every size read from the file can be checked against it,
 /// and tensor data goes from the page cache straight into tensor storage.
-final class FileReader {
-  let path: String
+package final class FileReader {
+  package let path: String
   /// The size of the file when it was opened.
-  let size: Int
+  package let size: Int
   private let fd: Int32
 
   /// Opens `url` for reading.
   ///
   /// - Throws: ``TensorGraphError`` (`io`) when it cannot be opened or is
   ///   not a regular file.
-  init(_ url: URL) throws {
+  package init(_ url: URL) throws {
     path = url.path
     // O_NONBLOCK: opening a FIFO a hostile graph names must not hang
     // (it is then rejected as not a regular file); reads of regular files
@@ -45,7 +46,7 @@ final class FileReader {
   ///
   /// - Throws: ``TensorGraphError`` (`io`) on a read error, or when the
   ///   file ends early (it shrank since it was opened).
-  func read(into destination: UnsafeMutableRawPointer, offset: Int, count: Int) throws {
+  package func read(into destination: UnsafeMutableRawPointer, offset: Int, count: Int) throws {
     var done = 0
     while done < count {
       let chunk = Swift.min(count - done, 1 << 30)
@@ -63,7 +64,7 @@ final class FileReader {
   }
 
   /// Reads `count` bytes at `offset` into a new array.
-  func bytes(offset: Int, count: Int) throws -> [UInt8] {
+  package func bytes(offset: Int, count: Int) throws -> [UInt8] {
     precondition(offset >= 0 && count >= 0 && offset + count <= size, "read past the checked file size")
     var out = [UInt8](repeating: 0, count: count)
     try out.withUnsafeMutableBytes { if count > 0 { try read(into: $0.baseAddress!, offset: offset, count: count) } }
@@ -71,5 +72,5 @@ final class FileReader {
   }
 
   /// The whole file.
-  func readAll() throws -> [UInt8] { try bytes(offset: 0, count: size) }
+  package func readAll() throws -> [UInt8] { try bytes(offset: 0, count: size) }
 }

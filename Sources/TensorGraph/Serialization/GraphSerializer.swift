@@ -50,8 +50,8 @@ public struct GraphSerializer: Sendable {
     ///
     /// - Throws: ``TensorGraphError`` when the weights file cannot be read
     ///   or a value does not match its variable's dtype or shape.
-    public func makeSession() throws -> Session {
-      let session = Session(graph: graph)
+    public func makeSession(options: SessionOptions = SessionOptions()) throws -> Session {
+      let session = Session(graph: graph, options: options)
       if let weightsURL {
         try session.restoreVariables(from: SafeTensorsFile(contentsOf: weightsURL), requireAll: false)
       }

@@ -58,6 +58,11 @@ public struct TensorGraphError: Error, Sendable, CustomStringConvertible {
     case format
     /// Reading or writing a file failed.
     case io
+    /// A graph breaks an invariant that a transformation must keep: a
+    /// dangling input, a cycle, a duplicate name, types that no longer match
+    /// the ops' shape rules, or a kept output that was lost or changed type
+    /// (the pass verifier's finding, naming the pass).
+    case invalidGraph
   }
 
   /// The category of the error.

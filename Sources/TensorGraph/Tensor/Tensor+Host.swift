@@ -46,30 +46,60 @@ extension Tensor {
   public func converted(to dtype: DType) -> Tensor {
     if dtype == self.dtype { return self }
     let out = Tensor(uninitialized: dtype, shape: shape)
-    func write<T: TensorScalar>(_: T.Type, _ make: (Double) -> T) {
-      let p = out.buffer.data.assumingMemoryBound(to: T.self)
-      for i in 0..<scalarCount { p[i] = make(element(at: i)) }
+    // int64 → int64-or-wider paths must not go through Double (2⁵³).
+    if dtype == .int64, self.dtype == .int32 || self.dtype == .uint8 || self.dtype == .bool {
+      let p = out.buffer.data.assumingMemoryBound(to: Int64.self)
+      for (i, v) in integers().enumerated() { p[i] = Int64(v) }
+      return out
     }
-    switch dtype {
-    case .float32: write(Float.self) { Float($0) }
-    case .float64: write(Double.self) { $0 }
-    case .int32: write(Int32.self) { Int32(converting: $0) }
-    case .int64:
-      // Through Double would lose precision above 2⁵³ for int64 sources.
-      if self.dtype == .int64 || self.dtype == .int32 || self.dtype == .uint8 || self.dtype == .bool {
-        let p = out.buffer.data.assumingMemoryBound(to: Int64.self)
-        for (i, v) in integers().enumerated() { p[i] = Int64(v) }
-      } else {
-        write(Int64.self) { Int64(converting: $0) }
+    withElementsAsDouble { read in
+      func write<T: TensorScalar>(_: T.Type, _ make: (Double) -> T) {
+        let p = out.buffer.data.assumingMemoryBound(to: T.self)
+        for i in 0..<scalarCount { p[i] = make(read(i)) }
       }
-    case .uint8: write(UInt8.self) { UInt8(converting: $0) }
-    case .bool: write(Bool.self) { $0 != 0 }
+      switch dtype {
+      case .float32: write(Float.self) { Float($0) }
+      case .float64: write(Double.self) { $0 }
+      case .int32: write(Int32.self) { Int32(converting: $0) }
+      case .int64: write(Int64.self) { Int64(converting: $0) }
+      case .uint8: write(UInt8.self) { UInt8(converting: $0) }
+      case .bool: write(Bool.self) { $0 != 0 }
+      }
     }
     return out
   }
 
-  /// `self · scale + offset` as float32 (or float64 when `dtype` says so):
-  /// `x_train / 255.0` is `images.scaled(by: 1 / 255)`.
+  /// Calls `body` with a reader of element `i` as `Double`, specialized to
+  /// this tensor's dtype (no per-element dtype switch).
+  @inline(__always)
+  private func withElementsAsDouble(_ body: ((Int) -> Double) -> Void) {
+    let raw = buffer.data
+    switch dtype {
+    case .float32:
+      let p = raw.assumingMemoryBound(to: Float.self)
+      body { Double(p[$0]) }
+    case .float64:
+      let p = raw.assumingMemoryBound(to: Double.self)
+      body { p[$0] }
+    case .int32:
+      let p = raw.assumingMemoryBound(to: Int32.self)
+      body { Double(p[$0]) }
+    case .int64:
+      let p = raw.assumingMemoryBound(to: Int64.self)
+      body { Double(p[$0]) }
+    case .uint8:
+      let p = raw.assumingMemoryBound(to: UInt8.self)
+      body { Double(p[$0]) }
+    case .bool:
+      let p = raw.assumingMemoryBound(to: Bool.self)
+      body { p[$0] ? 1 : 0 }
+    }
+  }
+
+  /// `self · scale + offset` computed in double precision and rounded once
+  /// to `dtype` (float32 by default), as numpy's `x / 255.0` followed by a
+  /// cast: `images.scaled(by: 1 / 255)`. uint8 inputs go through a
+  /// 256-entry table.
   public func scaled(by scale: Double, offset: Double = 0, dtype: DType = .float32) throws -> Tensor {
     guard dtype.isFloatingPoint else {
       throw TensorGraphError(.dtypeMismatch, "scaled values must be float32 or float64, not \(dtype)")
@@ -78,15 +108,21 @@ extension Tensor {
     if dtype == .float32 {
       let p = out.buffer.data.assumingMemoryBound(to: Float.self)
       if self.dtype == .uint8 {
+        let table = (0..<256).map { Float(Double($0) * scale + offset) }
         let q = buffer.data.assumingMemoryBound(to: UInt8.self)
-        let s = Float(scale), o = Float(offset)
-        for i in 0..<scalarCount { p[i] = Float(q[i]) * s + o }
+        table.withUnsafeBufferPointer { t in
+          for i in 0..<scalarCount { p[i] = t[Int(q[i])] }
+        }
       } else {
-        for i in 0..<scalarCount { p[i] = Float(element(at: i) * scale + offset) }
+        withElementsAsDouble { read in
+          for i in 0..<scalarCount { p[i] = Float(read(i) * scale + offset) }
+        }
       }
     } else {
       let p = out.buffer.data.assumingMemoryBound(to: Double.self)
-      for i in 0..<scalarCount { p[i] = element(at: i) * scale + offset }
+      withElementsAsDouble { read in
+        for i in 0..<scalarCount { p[i] = read(i) * scale + offset }
+      }
     }
     return out
   }

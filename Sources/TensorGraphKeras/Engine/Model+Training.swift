@@ -90,7 +90,7 @@ extension Model {
     var epochLogs = Logs()
     for epoch in initialEpoch..<max(initialEpoch, epochs) {
       cbs.epochBegin(epoch)
-      if shuffle { order.shuffle(using: &generator) }
+      if shuffle { order = shuffledIndices(count: n, using: &generator) }
       var means = RunningMeans(names: compiled.names)
       for s in 0..<steps {
         let lo = s * batchSize, hi = min(n, lo + batchSize)

@@ -18,7 +18,7 @@ extension StandardOps {
       let value = b.tensor("value")
       return { ctx in ctx.setOutput(0, value) }
     },
-    gradient: .notDifferentiable)
+    gradient: .notDifferentiable, cost: Cost.free)
 }
 
 extension Graph {
@@ -67,7 +67,7 @@ extension StandardOps {
         throw node.error(.missingFeed, "placeholder '\(node.name)' (\(node.outputs[0])) must be fed")
       }
     },
-    gradient: .notDifferentiable)
+    gradient: .notDifferentiable, cost: Cost.free)
 }
 
 extension Graph {
@@ -95,7 +95,8 @@ extension StandardOps {
     gradient: .function { c in
       // d identity(x) = dx
       [c.grad]
-    })
+    },
+    cost: Cost.free)
 }
 
 extension Graph {
@@ -115,7 +116,7 @@ extension StandardOps {
     summary: "Returns its input; gradients do not flow through it.",
     shape: ShapeRules.unchanged,
     kernel: { _ in { ctx in ctx.setOutput(0, ctx.input(0)) } },
-    gradient: .notDifferentiable)
+    gradient: .notDifferentiable, cost: Cost.free)
 }
 
 extension Graph {
@@ -134,7 +135,7 @@ extension StandardOps {
     "NoOp", outputs: [], flags: [.cheap], summary: "Does nothing; groups control dependencies.",
     shape: ShapeRules.none,
     kernel: { _ in { _ in } },
-    gradient: .notDifferentiable)
+    gradient: .notDifferentiable, cost: Cost.free)
 }
 
 extension Graph {

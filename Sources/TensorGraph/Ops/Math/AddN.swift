@@ -55,8 +55,8 @@ extension StandardOps {
       Array(repeating: c.grad, count: c.inputs.count)
     },
     cost: { c in
-      let n = c.outputs[0].shape.reduce(1, *)
-      return Cost(flops: Double(max(c.inputs.count - 1, 0) * n), bytes: Double(c.inputBytes + c.outputBytes))
+      let n = CostContext.elements(c.outputs[0].shape)
+      return Cost(flops: Double(max(c.inputs.count - 1, 0)) * n, bytes: c.inputBytes + c.outputBytes)
     })
 }
 

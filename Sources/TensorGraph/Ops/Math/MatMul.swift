@@ -44,7 +44,7 @@ extension StandardOps {
     cost: { c in
       let a = c.inputs[0].shape, out = c.outputs[0].shape
       let k = c.bool("transpose_a") ? a[0] : a[1]
-      return Cost(flops: 2 * Double(out[0] * out[1] * k), bytes: Double(c.inputBytes + c.outputBytes))
+      return Cost(flops: 2 * Double(out[0]) * Double(out[1]) * Double(k), bytes: c.inputBytes + c.outputBytes)
     })
 }
 
@@ -112,7 +112,7 @@ extension StandardOps {
     cost: { c in
       let x = c.inputs[0].shape, out = c.outputs[0].shape
       let k = c.bool("adj_x") ? x[x.count - 2] : x[x.count - 1]
-      return Cost(flops: 2 * Double(out.reduce(1, *) * k), bytes: Double(c.inputBytes + c.outputBytes))
+      return Cost(flops: 2 * CostContext.elements(out) * Double(k), bytes: c.inputBytes + c.outputBytes)
     })
 }
 

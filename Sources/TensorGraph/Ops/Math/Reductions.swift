@@ -42,7 +42,7 @@ extension StandardOps {
       attrs: ["keep_dims: bool = false", "T: {float32, float64, int32, int64, uint8}", "Tidx: {int32, int64} = int32"],
       summary: summary, shape: reductionShape, kernel: reductionKernel(kind), gradient: gradient,
       cost: { c in
-        Cost(flops: Double(c.inputs[0].shape.reduce(1, *)), bytes: Double(c.inputBytes + c.outputBytes))
+        Cost(flops: CostContext.elements(c.inputs[0].shape), bytes: Double(c.inputBytes + c.outputBytes))
       })
   }
 
@@ -342,7 +342,7 @@ extension StandardOps {
     },
     kernel: argMaxKernel,
     gradient: .notDifferentiable,
-    cost: { c in Cost(flops: Double(c.inputs[0].shape.reduce(1, *)), bytes: Double(c.inputBytes + c.outputBytes)) })
+    cost: { c in Cost(flops: CostContext.elements(c.inputs[0].shape), bytes: Double(c.inputBytes + c.outputBytes)) })
 }
 
 extension Graph {

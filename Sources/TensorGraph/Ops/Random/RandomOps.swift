@@ -23,7 +23,7 @@ extension StandardOps {
       kernel: randomKernel(distribution),
       gradient: .notDifferentiable,
       cost: { c in
-        let n = Double(c.outputs[0].shape.reduce(1, *))
+        let n = CostContext.elements(c.outputs[0].shape)
         return Cost(flops: costPerElement * n, bytes: Double(c.outputBytes))
       })
   }

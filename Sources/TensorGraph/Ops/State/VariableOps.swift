@@ -22,7 +22,7 @@ extension StandardOps {
         ctx.setOutput(0, value)
       }
     },
-    gradient: .notDifferentiable)
+    gradient: .notDifferentiable, cost: Cost.free)
 }
 
 // MARK: - Assign
@@ -52,7 +52,7 @@ extension StandardOps {
         ctx.setOutput(0, ctx.variable(0).assign(value))
       }
     },
-    gradient: .notDifferentiable)
+    gradient: .notDifferentiable, cost: { c in Cost(flops: 0, bytes: c.inputBytes) })
 }
 
 // MARK: - AssignAdd / AssignSub

@@ -27,7 +27,7 @@ extension StandardOps {
     summary: "var -= alpha · delta, in place.",
     shape: applyShape(refs: [], grad: 2, scalars: [1]),
     kernel: applyGradientDescentKernel, gradient: .notDifferentiable,
-    cost: { c in Cost(flops: 2 * Double(c.inputs[2].shape.reduce(1, *)), bytes: Double(3 * c.inputBytes)) })
+    cost: { c in Cost(flops: 2 * CostContext.elements(c.inputs[2].shape), bytes: Double(3 * c.inputBytes)) })
 
   static let applyMomentum = OpDef(
     "ApplyMomentum", inputs: ["var: Ref(T)", "accum: Ref(T)", "lr: T", "grad: T", "momentum: T"],
@@ -36,7 +36,7 @@ extension StandardOps {
     summary: "accum = accum · momentum + grad; var -= lr · accum (Nesterov: var -= lr · (grad + momentum · accum)).",
     shape: applyShape(refs: [1], grad: 3, scalars: [2, 4]),
     kernel: applyMomentumKernel, gradient: .notDifferentiable,
-    cost: { c in Cost(flops: 4 * Double(c.inputs[3].shape.reduce(1, *)), bytes: Double(3 * c.inputBytes)) })
+    cost: { c in Cost(flops: 4 * CostContext.elements(c.inputs[3].shape), bytes: Double(3 * c.inputBytes)) })
 
   static let applyAdam = OpDef(
     "ApplyAdam",
@@ -49,7 +49,7 @@ extension StandardOps {
     summary: "Adam: m += (g − m)(1 − β1); v += (g² − v)(1 − β2); var -= lr·√(1 − β2ᵗ)/(1 − β1ᵗ) · m/(√v + ε).",
     shape: applyShape(refs: [1, 2], grad: 9, scalars: [3, 4, 5, 6, 7, 8]),
     kernel: applyAdamKernel, gradient: .notDifferentiable,
-    cost: { c in Cost(flops: 10 * Double(c.inputs[9].shape.reduce(1, *)), bytes: Double(7 * c.inputs[9].shape.reduce(1, *) * c.inputs[9].dtype.byteSize)) })
+    cost: { c in Cost(flops: 10 * CostContext.elements(c.inputs[9].shape), bytes: 7 * CostContext.elements(c.inputs[9].shape) * Double(c.inputs[9].dtype.byteSize)) })
 
   static let applyRMSProp = OpDef(
     "ApplyRMSProp",
@@ -59,7 +59,7 @@ extension StandardOps {
     summary: "ms = ρ·ms + (1 − ρ)·g²; mom = momentum·mom + lr·g/√(ms + ε); var -= mom.",
     shape: applyShape(refs: [1, 2], grad: 7, scalars: [3, 4, 5, 6]),
     kernel: applyRMSPropKernel, gradient: .notDifferentiable,
-    cost: { c in Cost(flops: 9 * Double(c.inputs[7].shape.reduce(1, *)), bytes: Double(7 * c.inputs[7].shape.reduce(1, *) * c.inputs[7].dtype.byteSize)) })
+    cost: { c in Cost(flops: 9 * CostContext.elements(c.inputs[7].shape), bytes: 7 * CostContext.elements(c.inputs[7].shape) * Double(c.inputs[7].dtype.byteSize)) })
 }
 
 extension Graph {

@@ -3,55 +3,82 @@ import COpenBLAS
 // GEMM kernels: float32/float64 go to OpenBLAS (cblas_sgemm / cblas_dgemm)
 // with transposes folded into its flags; integer types use a plain loop.
 
-/// One row-major GEMM `C = op(A) · op(B)` with `C` of shape m×n.
+/// Row-major BLAS entry points for one scalar type: `C = op(A)·op(B)` with
+/// explicit leading dimensions (so that a block of columns or rows can be
+/// computed on its own), and `y = op(A)·x`.
 @usableFromInline
 protocol GEMMScalar: TensorSignedScalar {
   static func gemm(
-    transA: Bool, transB: Bool, m: Int, n: Int, k: Int, a: UnsafePointer<Self>, b: UnsafePointer<Self>,
-    c: UnsafeMutablePointer<Self>)
+    transA: Bool, transB: Bool, m: Int, n: Int, k: Int, a: UnsafePointer<Self>, lda: Int, b: UnsafePointer<Self>,
+    ldb: Int, c: UnsafeMutablePointer<Self>, ldc: Int)
+  /// `y = op(A)·x` for row-major A of `rows × cols`; `nil` when the type
+  /// has no BLAS gemv (integers use the GEMM loop).
+  static func gemv(
+    trans: Bool, rows: Int, cols: Int, a: UnsafePointer<Self>, lda: Int, x: UnsafePointer<Self>,
+    y: UnsafeMutablePointer<Self>) -> Bool
 }
 
 extension Float: GEMMScalar {
   @usableFromInline
   static func gemm(
-    transA: Bool, transB: Bool, m: Int, n: Int, k: Int, a: UnsafePointer<Float>, b: UnsafePointer<Float>,
-    c: UnsafeMutablePointer<Float>
+    transA: Bool, transB: Bool, m: Int, n: Int, k: Int, a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>,
+    ldb: Int, c: UnsafeMutablePointer<Float>, ldc: Int
   ) {
     cblas_sgemm(
       CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
-      Int32(m), Int32(n), Int32(k), 1, a, Int32(max(1, transA ? m : k)), b, Int32(max(1, transB ? k : n)),
-      0, c, Int32(max(1, n)))
+      Int32(m), Int32(n), Int32(k), 1, a, Int32(max(1, lda)), b, Int32(max(1, ldb)), 0, c, Int32(max(1, ldc)))
+  }
+
+  @usableFromInline
+  static func gemv(
+    trans: Bool, rows: Int, cols: Int, a: UnsafePointer<Float>, lda: Int, x: UnsafePointer<Float>,
+    y: UnsafeMutablePointer<Float>
+  ) -> Bool {
+    cblas_sgemv(
+      CblasRowMajor, trans ? CblasTrans : CblasNoTrans, Int32(rows), Int32(cols), 1, a, Int32(max(1, lda)), x, 1, 0,
+      y, 1)
+    return true
   }
 }
 
 extension Double: GEMMScalar {
   @usableFromInline
   static func gemm(
-    transA: Bool, transB: Bool, m: Int, n: Int, k: Int, a: UnsafePointer<Double>, b: UnsafePointer<Double>,
-    c: UnsafeMutablePointer<Double>
+    transA: Bool, transB: Bool, m: Int, n: Int, k: Int, a: UnsafePointer<Double>, lda: Int,
+    b: UnsafePointer<Double>, ldb: Int, c: UnsafeMutablePointer<Double>, ldc: Int
   ) {
     cblas_dgemm(
       CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
-      Int32(m), Int32(n), Int32(k), 1, a, Int32(max(1, transA ? m : k)), b, Int32(max(1, transB ? k : n)),
-      0, c, Int32(max(1, n)))
+      Int32(m), Int32(n), Int32(k), 1, a, Int32(max(1, lda)), b, Int32(max(1, ldb)), 0, c, Int32(max(1, ldc)))
+  }
+
+  @usableFromInline
+  static func gemv(
+    trans: Bool, rows: Int, cols: Int, a: UnsafePointer<Double>, lda: Int, x: UnsafePointer<Double>,
+    y: UnsafeMutablePointer<Double>
+  ) -> Bool {
+    cblas_dgemv(
+      CblasRowMajor, trans ? CblasTrans : CblasNoTrans, Int32(rows), Int32(cols), 1, a, Int32(max(1, lda)), x, 1, 0,
+      y, 1)
+    return true
   }
 }
 
 /// Integer GEMM by loops (i, p, j order: the inner loop is contiguous in B
-/// and C when B is not transposed).
+/// and C when B is not transposed). Arithmetic wraps, as TensorFlow's.
 @inline(__always)
 func loopGEMM<T: TensorSignedScalar & FixedWidthInteger>(
-  transA: Bool, transB: Bool, m: Int, n: Int, k: Int, a: UnsafePointer<T>, b: UnsafePointer<T>,
-  c: UnsafeMutablePointer<T>
+  transA: Bool, transB: Bool, m: Int, n: Int, k: Int, a: UnsafePointer<T>, lda: Int, b: UnsafePointer<T>, ldb: Int,
+  c: UnsafeMutablePointer<T>, ldc: Int
 ) {
-  c.initialize(repeating: 0, count: m * n)
+  for i in 0..<m { (c + i * ldc).initialize(repeating: 0, count: n) }
   for i in 0..<m {
     for p in 0..<k {
-      let av = transA ? a[p * m + i] : a[i * k + p]
+      let av = transA ? a[p * lda + i] : a[i * lda + p]
       if transB {
-        for j in 0..<n { c[i * n + j] &+= av &* b[j * k + p] }
+        for j in 0..<n { c[i * ldc + j] &+= av &* b[j * ldb + p] }
       } else {
-        for j in 0..<n { c[i * n + j] &+= av &* b[p * n + j] }
+        for j in 0..<n { c[i * ldc + j] &+= av &* b[p * ldb + j] }
       }
     }
   }
@@ -60,35 +87,91 @@ func loopGEMM<T: TensorSignedScalar & FixedWidthInteger>(
 extension Int32: GEMMScalar {
   @usableFromInline
   static func gemm(
-    transA: Bool, transB: Bool, m: Int, n: Int, k: Int, a: UnsafePointer<Int32>, b: UnsafePointer<Int32>,
-    c: UnsafeMutablePointer<Int32>
+    transA: Bool, transB: Bool, m: Int, n: Int, k: Int, a: UnsafePointer<Int32>, lda: Int, b: UnsafePointer<Int32>,
+    ldb: Int, c: UnsafeMutablePointer<Int32>, ldc: Int
   ) {
-    loopGEMM(transA: transA, transB: transB, m: m, n: n, k: k, a: a, b: b, c: c)
+    loopGEMM(transA: transA, transB: transB, m: m, n: n, k: k, a: a, lda: lda, b: b, ldb: ldb, c: c, ldc: ldc)
   }
+
+  @usableFromInline
+  static func gemv(
+    trans: Bool, rows: Int, cols: Int, a: UnsafePointer<Int32>, lda: Int, x: UnsafePointer<Int32>,
+    y: UnsafeMutablePointer<Int32>
+  ) -> Bool { false }
 }
 
 extension Int64: GEMMScalar {
   @usableFromInline
   static func gemm(
-    transA: Bool, transB: Bool, m: Int, n: Int, k: Int, a: UnsafePointer<Int64>, b: UnsafePointer<Int64>,
-    c: UnsafeMutablePointer<Int64>
+    transA: Bool, transB: Bool, m: Int, n: Int, k: Int, a: UnsafePointer<Int64>, lda: Int, b: UnsafePointer<Int64>,
+    ldb: Int, c: UnsafeMutablePointer<Int64>, ldc: Int
   ) {
-    loopGEMM(transA: transA, transB: transB, m: m, n: n, k: k, a: a, b: b, c: c)
+    loopGEMM(transA: transA, transB: transB, m: m, n: n, k: k, a: a, lda: lda, b: b, ldb: ldb, c: c, ldc: ldc)
   }
+
+  @usableFromInline
+  static func gemv(
+    trans: Bool, rows: Int, cols: Int, a: UnsafePointer<Int64>, lda: Int, x: UnsafePointer<Int64>,
+    y: UnsafeMutablePointer<Int64>
+  ) -> Bool { false }
 }
 
-/// `C = op(A)·op(B)`, handling empty shapes (BLAS needs k ≥ 1 to define C).
+/// GEMMs below this many flops run as one BLAS call on the calling thread;
+/// above it they are split in two column (or row) blocks, run on two
+/// threads when a second one is free. OpenBLAS itself runs single-threaded (see ComputePool),
+/// so the split is what keeps scheduler threads and GEMM threads within the
+/// core budget.
+let gemmSplitFlops = 1 << 22
+
+/// `C = op(A)·op(B)` (row-major, contiguous operands), C of shape m×n:
+/// gemv when either dimension of C is 1, a two-way split of the columns (or
+/// rows) for large products, one sgemm otherwise. The path depends only on
+/// the shapes, so results do not depend on the thread count.
 @inline(__always)
 func gemm<T: GEMMScalar>(
-  transA: Bool, transB: Bool, m: Int, n: Int, k: Int, a: UnsafePointer<T>, b: UnsafePointer<T>,
-  c: UnsafeMutablePointer<T>
+  _ ctx: KernelContext?, transA: Bool, transB: Bool, m: Int, n: Int, k: Int, a: UnsafePointer<T>,
+  b: UnsafePointer<T>, c: UnsafeMutablePointer<T>
 ) {
   if m == 0 || n == 0 { return }
   if k == 0 {
     c.initialize(repeating: 0, count: m * n)
     return
   }
-  T.gemm(transA: transA, transB: transB, m: m, n: n, k: k, a: a, b: b, c: c)
+  let lda = transA ? m : k, ldb = transB ? k : n
+  // A row vector times B: y = op(B)ᵀ-free gemv over B's storage.
+  if m == 1 && T.gemv(trans: !transB, rows: transB ? n : k, cols: transB ? k : n, a: b, lda: ldb, x: a, y: c) {
+    return
+  }
+  // A times a column vector (b has stride 1 in either layout when n == 1).
+  if n == 1 && T.gemv(trans: transA, rows: transA ? k : m, cols: transA ? m : k, a: a, lda: lda, x: b, y: c) {
+    return
+  }
+  let flops = 2 * m * n * k
+  // The split depends only on the shape — never on how many threads are
+  // free — because OpenBLAS picks different kernels (with different
+  // summation orders) for different block sizes: with one thread the two
+  // halves run one after the other, giving the same bits as with two.
+  if let ctx, flops >= gemmSplitFlops, n >= 128 || m >= 64 {
+    if n >= 128 {
+      let half = (n / 2 + 15) / 16 * 16
+      ctx.parallelFor(chunks: 2) { part in
+        let j0 = part == 0 ? 0 : half, width = part == 0 ? half : n - half
+        T.gemm(
+          transA: transA, transB: transB, m: m, n: width, k: k, a: a, lda: lda,
+          b: transB ? b + j0 * ldb : b + j0, ldb: ldb, c: c + j0, ldc: n)
+      }
+    } else {
+      let half = (m / 2 + 7) / 8 * 8
+      ctx.parallelFor(chunks: 2) { part in
+        let i0 = part == 0 ? 0 : half, height = part == 0 ? half : m - half
+        T.gemm(
+          transA: transA, transB: transB, m: height, n: n, k: k, a: transA ? a + i0 : a + i0 * lda, lda: lda,
+          b: b, ldb: ldb, c: c + i0 * n, ldc: n)
+      }
+    }
+    return
+  }
+  T.gemm(transA: transA, transB: transB, m: m, n: n, k: k, a: a, lda: lda, b: b, ldb: ldb, c: c, ldc: n)
 }
 
 // MARK: - MatMul
@@ -105,7 +188,7 @@ let matMulKernel: KernelFactory = { b in
       }
       let out = ctx.allocateOutput(0, dtype: T.dtype, shape: [m, n])
       gemm(
-        transA: ta, transB: tb, m: m, n: n, k: k, a: x.unsafePointer(as: T.self), b: y.unsafePointer(as: T.self),
+        ctx, transA: ta, transB: tb, m: m, n: n, k: k, a: x.unsafePointer(as: T.self), b: y.unsafePointer(as: T.self),
         c: out.unsafeMutablePointer(as: T.self))
       ctx.setOutput(0, out)
     }
@@ -152,7 +235,7 @@ let batchMatMulKernel: KernelFactory = { b in
           ys *= yPad[d]
         }
         gemm(
-          transA: ax, transB: ay, m: m, n: n, k: k, a: px + xi * m * k, b: py + yi * k * n, c: po + flat * m * n)
+          ctx, transA: ax, transB: ay, m: m, n: n, k: k, a: px + xi * m * k, b: py + yi * k * n, c: po + flat * m * n)
       }
       ctx.setOutput(0, out)
     }
