@@ -29,8 +29,8 @@ extension KerasExamples {
     return try context.run {
       let xTrain = try data.train.x.scaled(by: 1.0 / 255)
       let xTest = try data.test.x.scaled(by: 1.0 / 255)
-      let yTrain = try oneHot(data.train.y, classes: 10)
-      let yTest = try oneHot(data.test.y, classes: 10)
+      let yTrain = try toCategorical(data.train.y, numClasses: 10)
+      let yTest = try toCategorical(data.test.y, numClasses: 10)
       let model: Model
       if functional {
         let inputLayer = try Input(shape: [32, 32, 3])

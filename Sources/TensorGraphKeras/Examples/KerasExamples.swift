@@ -55,20 +55,6 @@ public enum KerasExamples {
     return Dataset(train: part(trainCount), test: part(testCount))
   }
 
-  /// One-hot float32 labels (Keras's `to_categorical`). The data-set
-  /// module's `toCategorical(_:numClasses:)` replaces this once merged.
-  static func oneHot(_ y: Tensor, classes: Int) throws -> Tensor {
-    let labels = y.integers()
-    var out = [Float](repeating: 0, count: labels.count * classes)
-    for (i, l) in labels.enumerated() {
-      guard l >= 0 && l < classes else {
-        throw TensorGraphError(.invalidArgument, "label \(l) at index \(i) is outside [0, \(classes))")
-      }
-      out[i * classes + l] = 1
-    }
-    return try Tensor(shape: [labels.count, classes], scalars: out)
-  }
-
   /// A console that sends text to `log`.
   static func console(_ log: @escaping @Sendable (String) -> Void) -> Console {
     Console(write: log)

@@ -22,8 +22,8 @@ extension KerasExamples {
     return try context.run {
       let xTrain = try data.train.x.reshaped(to: [data.train.x.shape[0], 784]).scaled(by: 1.0 / 255)
       let xTest = try data.test.x.reshaped(to: [data.test.x.shape[0], 784]).scaled(by: 1.0 / 255)
-      let yTrain = try oneHot(data.train.y, classes: 10)
-      let yTest = try oneHot(data.test.y, classes: 10)
+      let yTrain = try toCategorical(data.train.y, numClasses: 10)
+      let yTest = try toCategorical(data.test.y, numClasses: 10)
       let model = try Sequential([
         Dense(512, activation: "relu", inputShape: [784]),
         Dense(512, activation: "relu"),

@@ -24,7 +24,7 @@ extension KerasExamples {
   /// - Returns: The result, whose `predictions` are the probability
   ///   model's output for the first five test images.
   public static func quickstart(
-    data: Dataset, epochs: Int = 5, seed: Int? = 42, verbose: Int = 1,
+    data: Dataset, epochs: Int = 5, batchSize: Int = 32, seed: Int? = 42, verbose: Int = 1,
     log: @escaping @Sendable (String) -> Void = Console.standard.write
   ) throws -> Result {
     let context = KerasContext(seed: seed)
@@ -43,7 +43,7 @@ extension KerasExamples {
       let lossFn = SparseCategoricalCrossentropy(fromLogits: true)
       log("initial loss: \(try lossFn(data.train.y.rows(0..<1), predictions))\n")
       try model.compile(optimizer: "adam", loss: lossFn, metrics: ["accuracy"])
-      let history = try model.fit(xTrain, data.train.y, epochs: epochs, verbose: verbose)
+      let history = try model.fit(xTrain, data.train.y, batchSize: batchSize, epochs: epochs, verbose: verbose)
       let test = try model.evaluate(xTest, data.test.y, verbose: 2)
       let probabilityModel = try Sequential([model, Softmax()])
       probabilityModel.console = model.console
