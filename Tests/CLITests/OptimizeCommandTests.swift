@@ -150,6 +150,23 @@ import TensorGraphTestSupport
     #expect(unchecked.status == 0 && unchecked.stdout.contains("wrote out.json"), "\(unchecked)")
   }
 
+  @Test func weightsOptionAndOverwritingTheInputInPlace() throws {
+    let dir = try TGProcess.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    for ext in ["json", "safetensors"] {
+      try FileManager.default.copyItem(
+        at: TGProcess.graphs.appendingPathComponent("fashion_mlp.\(ext)"), to: dir.appendingPathComponent("g.\(ext)"))
+    }
+    try FileManager.default.moveItem(at: dir.appendingPathComponent("g.safetensors"), to: dir.appendingPathComponent("w.safetensors"))
+    // The copied graph names fashion_mlp.safetensors, which is not there: --weights supplies it.
+    let result = try TGProcess.run(["optimize", "g.json", "--weights", "w.safetensors", "--fetch", "probs", "-o", "g.json"], in: dir)
+    #expect(result.status == 0 && result.stdout.contains("wrote g.json and g.safetensors"), "\(result)")
+    try Self.expectSameResults(
+      original: Self.fashion, optimized: dir.appendingPathComponent("g.json"), fetches: ["probs"], targets: [])
+    expectUserError(
+      try TGProcess.run(["optimize", "g.json", "--weights", "missing.safetensors"], in: dir), ["missing.safetensors"])
+  }
+
   @Test func errors() throws {
     let dir = try TGProcess.temporaryDirectory()
     defer { try? FileManager.default.removeItem(at: dir) }
