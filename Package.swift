@@ -48,7 +48,7 @@ let package = Package(
     ),
     .target(
       name: "TensorGraphBench",
-      dependencies: ["TensorGraph", "COpenBLAS"]
+      dependencies: ["TensorGraph", "TensorGraphKeras", "COpenBLAS"]
     ),
     .executableTarget(
       name: "tg",

@@ -28,7 +28,14 @@ public enum KerasNaming {
   }
 
   private static let lock = NSLock()
-  nonisolated(unsafe) private static var counters: [ObjectIdentifier: [String: Int]] = [:]
+  /// Counters per graph. The weak reference tells a live graph from a new
+  /// one that happens to reuse a freed graph's address.
+  nonisolated(unsafe) private static var counters: [ObjectIdentifier: (graph: WeakGraph, names: [String: Int])] = [:]
+
+  private final class WeakGraph {
+    weak var graph: Graph?
+    init(_ graph: Graph) { self.graph = graph }
+  }
 
   /// The next unique name for `base` in `graph`: `base`, then `base_1`,
   /// `base_2`, … (Keras counts per graph; a new graph starts again).
@@ -36,8 +43,40 @@ public enum KerasNaming {
     lock.lock()
     defer { lock.unlock() }
     let key = ObjectIdentifier(graph)
-    let n = counters[key, default: [:]][base, default: 0]
-    counters[key, default: [:]][base] = n + 1
+    if counters[key]?.graph.graph !== graph {
+      counters = counters.filter { $0.value.graph.graph != nil }
+      counters[key] = (WeakGraph(graph), [:])
+    }
+    let n = counters[key]!.names[base, default: 0]
+    counters[key]!.names[base] = n + 1
     return n == 0 ? base : "\(base)_\(n)"
+  }
+
+  /// Marks `name` as taken in `graph`, so automatic names skip it (a layer
+  /// named explicitly, or restored from a saved model). Keras's counter
+  /// for the name's base is advanced past it.
+  public static func reserve(_ name: String, in graph: Graph) {
+    lock.lock()
+    defer { lock.unlock() }
+    let key = ObjectIdentifier(graph)
+    if counters[key]?.graph.graph !== graph { counters[key] = (WeakGraph(graph), [:]) }
+    var base = name
+    var index = 0
+    if let underscore = name.lastIndex(of: "_"), let n = Int(name[name.index(after: underscore)...]) {
+      base = String(name[..<underscore])
+      index = n
+    }
+    let next = counters[key]!.names[base, default: 0]
+    counters[key]!.names[base] = max(next, index + 1)
+  }
+
+  /// Keras's `backend.get_uid(prefix)`: 1, 2, 3, … per graph (input layers
+  /// are `input_1`, `input_2`, …).
+  public static func nextUID(_ prefix: String, in graph: Graph) -> Int {
+    let name = uniqueName("\u{0}uid:" + prefix, in: graph)
+    guard let underscore = name.lastIndex(of: "_"), let n = Int(name[name.index(after: underscore)...]) else {
+      return 1
+    }
+    return n + 1
   }
 }

@@ -21,11 +21,30 @@ struct Bench: ParsableCommand {
   @Flag(help: "List the cases and exit.")
   var list = false
 
+  @Flag(help: "Print the mean time of every node of the Fashion-MNIST model's compiled training step, and exit.")
+  var kerasTrace = false
+
+  @Flag(
+    help: "Time one fit epoch and the same epoch's training steps alone, single-threaded, as wall and on-CPU time (robust on a shared machine), and exit.")
+  var kerasCPU = false
+
   func run() throws {
-    let all = RuntimeBenchmarks.all(threads: threads) + MLPBenchmarks.all(threads: threads)
-      + PassBenchmarks.all(threads: threads) + ConvBenchmarks.all(threads: threads)
+    let all =
+      RuntimeBenchmarks.all(threads: threads) + MLPBenchmarks.all(threads: threads)
+      + PassBenchmarks.all(threads: threads) + KerasBenchmarks.all(threads: threads)
+      + ConvBenchmarks.all(threads: threads)
     let selected = cases.isEmpty ? all : all.filter { c in cases.contains { c.name.contains($0) } }
     let serialization = cases.isEmpty || cases.contains { "serialization".contains($0) }
+    if kerasCPU {
+      for r in try KerasBenchmarks.cpuTimes() {
+        print(String(format: "%-40@ wall %7.1f ms   on-CPU %7.1f ms", r.name, r.wall * 1000, r.cpu * 1000))
+      }
+      return
+    }
+    if kerasTrace {
+      try KerasBenchmarks.traceStep(threads: threads)
+      return
+    }
     if list {
       for c in all { print(c.name) }
       print("serialization (save/load graphs and weights)")

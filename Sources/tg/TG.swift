@@ -7,7 +7,7 @@ import TensorGraph
 struct TG: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "tg",
-    abstract: "TensorGraph: run, inspect, draw and benchmark computational graphs.",
+    abstract: "TensorGraph: run, inspect, optimize, draw and benchmark computational graphs; train the example models.",
     discussion: """
       Exit status: 0 on success; 1 on an error in what was asked (a missing or malformed file, a node \
       the graph does not have, a feed of the wrong dtype or shape), reported as one line on stderr; 2 on a \
@@ -16,7 +16,7 @@ struct TG: ParsableCommand {
       """,
     // No default subcommand: a mistyped one must be reported as such, not
     // as an argument the default does not take.
-    subcommands: [Run.self, Inspect.self, Dot.self, Bench.self, Example.self, Demo.self])
+    subcommands: [Run.self, Inspect.self, Optimize.self, Dot.self, Train.self, Bench.self, Example.self, Demo.self])
 
   /// Runs the command line with `tg`'s exit statuses (see ``ExitStatus``).
   static func main() {

@@ -8,6 +8,7 @@ import Testing
     ("run", ["OVERVIEW: Run a saved graph", "--feed <name=file.npy>", "--fetch <name>", "--out <dir>", "dense-Relu.npy"]),
     ("inspect", ["OVERVIEW: Summarize a saved graph", "--json", "--batch", "FLOPs"]),
     ("dot", ["OVERVIEW: Draw a saved graph", "-o, --output <file>", "clusters", "graphviz"]),
+    ("train", ["OVERVIEW: Train one of the seed Keras programs", "fashion-mlp", "quickstart", "--plot <plot>", "--save <save>"]),
     ("bench", ["OVERVIEW: Run benchmarks", "--list"]),
     ("example", ["OVERVIEW:", "graphs"]),
     ("demo", ["OVERVIEW:"]),

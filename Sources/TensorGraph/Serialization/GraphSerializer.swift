@@ -110,6 +110,30 @@ public struct GraphSerializer: Sendable {
       }
       variables = try session.variableValues()
     }
+    return try save(graph, to: url, weights: weightsURL, variableValues: variables)
+  }
+
+  /// Saves `graph` like ``save(_:to:weights:variables:)``, with the
+  /// variable values given by name — some variables may have none (e.g. a
+  /// graph transformed from one whose weights file lacked them).
+  ///
+  /// - Throws: ``TensorGraphError``: `io` when a file cannot be written,
+  ///   `invalidArgument` when a value is not for a variable of `graph` or
+  ///   has another dtype or shape.
+  @discardableResult
+  public func save(_ graph: Graph, to url: URL, weights weightsURL: URL? = nil, variableValues variables: [String: Tensor])
+    throws -> URL?
+  {
+    for (name, value) in variables.sorted(by: { $0.key < $1.key }) {
+      guard let node = graph.node(named: name), node.op == "VariableV2" else {
+        throw TensorGraphError(.invalidArgument, "'\(name)' is not a variable of the graph to save")
+      }
+      guard node.outputs[0].dtype == value.dtype, node.outputs[0].shape.accepts(value.shape) else {
+        throw node.error(
+          .invalidArgument,
+          "the value to save for variable '\(name)' is \(value.dtype) \(value.shape) but the variable is \(node.outputs[0].dtype) \(node.outputs[0].shape)")
+      }
+    }
     let weightsURL = weightsURL ?? url.deletingPathExtension().appendingPathExtension("safetensors")
     let sameDirectory =
       weightsURL.deletingLastPathComponent().standardizedFileURL.path

@@ -80,25 +80,9 @@ struct GraphReport: Encodable {
     parameterCount = variables.reduce(0) { $0 + ($1.parameters ?? 0) }
     trainableParameterCount = variables.filter { $0.trainable == true }.reduce(0) { $0 + ($1.parameters ?? 0) }
 
-    var readers = [Int](repeating: 0, count: nodes.count)
-    for node in nodes {
-      for input in node.inputs { readers[input.node] += 1 }
-      for c in node.controlInputs { readers[c] += 1 }
-    }
-    let plumbing: Set<String> = ["Const", "Placeholder", "VariableV2"]
-    outputs = []
-    targets = []
-    for node in nodes {
-      let isSink = readers[node.id] == 0
-      if node.outputs.isEmpty {
-        if isSink { targets.append(Target(name: node.name, op: node.op, flops: estimate.flops(targets: [node]).flops)) }
-        continue
-      }
-      guard isSink || (!node.name.contains("/") && !plumbing.contains(node.op)) else { continue }
-      for index in node.outputs.indices {
-        outputs.append(value(node, index, flops: true, sink: isSink))
-      }
-    }
+    let fetchables = Fetchables(graph)
+    outputs = fetchables.outputs.map { value($0.node, $0.index, flops: true, sink: $0.isSink) }
+    targets = fetchables.targets.map { Target(name: $0.name, op: $0.op, flops: estimate.flops(targets: [$0]).flops) }
     allOutputs = includeAll ? nodes.flatMap { n in n.outputs.indices.map { value(n, $0) } } : nil
   }
 }

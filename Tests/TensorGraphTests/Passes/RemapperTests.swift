@@ -29,6 +29,7 @@ import TensorGraphTestSupport
     let fused = try #require(result.graph.nodes.first { $0.op == "_FusedMatMul" })
     #expect(fused.strings("fused_ops") == ["BiasAdd"] + (activation.map { [$0] } ?? []))
     #expect(result.graph.count(of: "MatMul") == 0 && result.graph.count(of: "BiasAdd") == 0)
+    #expect(result.report.final.flops == result.report.initial.flops, "fusing moves fewer bytes, not fewer FLOPs")
   }
 
   @Test func fusesTheAddV2FormTransposesAndFloat64() throws {

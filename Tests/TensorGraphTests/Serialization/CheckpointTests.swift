@@ -129,6 +129,26 @@ import TensorGraphTestSupport
     }
   }
 
+  @Test func someVariablesSavedByValue() throws {
+    let (g, _, _, _, _) = try Self.model()
+    let dir = try SerializationFixtures.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let url = dir.appendingPathComponent("partial.json")
+    let kernel = try Tensor([[9, 8], [7, 6]] as [[Float]])
+    try GraphSerializer().save(g, to: url, variableValues: ["dense/kernel": kernel])
+    let session = try GraphSerializer().load(from: url).makeSession()
+    #expect(try session.variable(named: "dense/kernel").value == kernel)
+    #expect(try session.variable(named: "dense/bias").value == nil, "a variable given no value stays uninitialized")
+    expectError(.invalidArgument, containing: ["'y' is not a variable"]) {
+      try GraphSerializer().save(g, to: url, variableValues: ["y": kernel])
+    }
+    expectError(.invalidArgument, containing: ["dense/bias", "float32 [2, 2]", "float64 [2]"]) {
+      try GraphSerializer().save(g, to: url, variableValues: ["dense/bias": kernel])
+    }
+    #expect(try GraphSerializer().load(from: url).makeSession().variable(named: "dense/kernel").value == kernel,
+      "a rejected save leaves the files as they were")
+  }
+
   @Test func weightsFileInAnotherDirectoryIsRecordedByAbsolutePath() throws {
     let (g, _, _, _, initializer) = try Self.model()
     let session = Session(graph: g)

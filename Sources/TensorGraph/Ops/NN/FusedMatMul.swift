@@ -60,7 +60,9 @@ extension StandardOps {
       let a = c.inputs[0].shape, out = c.outputs[0].shape
       let k = c.bool("transpose_a") ? a[0] : a[1]
       let elements = Double(out.reduce(1, *))
-      let activation = c.strings("fused_ops").count > 1 ? transcendentalFlops : 0
+      // The activation costs what it costs unfused (ReLU one comparison,
+      // Tanh a transcendental), so fusing does not change the estimate.
+      let activation = c.strings("fused_ops").dropFirst().first.map { FusedOpcode.byName[$0]?.flops ?? transcendentalFlops } ?? 0
       return Cost(
         flops: 2 * Double(out[0] * out[1] * k) + elements * (1 + activation),
         bytes: Double(c.inputBytes + c.outputBytes))

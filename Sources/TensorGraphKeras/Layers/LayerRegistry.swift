@@ -1,0 +1,92 @@
+/// The layer classes a saved model may name, by Keras class name: the one
+/// table `loadModel` consults to re-create layers from their configs.
+///
+/// New layer types (convolutions, pooling, normalization) add a row to
+/// ``standard``; programs with their own layers pass an extended registry
+/// to ``Model/load(from:registry:)``:
+///
+///     let registry = LayerRegistry.standard.adding("Scale") { c, _ in Scale(name: try c.string("name")) }
+public struct LayerRegistry: Sendable {
+  /// Makes a layer from its config (the layer's `config` members plus
+  /// `name`, `trainable`, `dtype` and, for a model's first layer,
+  /// `batch_input_shape`).
+  /// Nested models are made with the registry given.
+  public typealias Factory = @Sendable (ConfigReader, LayerRegistry) throws -> any Layer
+
+  /// The factories, by class name.
+  public let factories: [String: Factory]
+
+  /// A registry of these factories.
+  public init(_ factories: [String: Factory]) {
+    self.factories = factories
+  }
+
+  /// This registry with one more layer class.
+  public func adding(_ className: String, _ factory: @escaping Factory) -> LayerRegistry {
+    var f = factories
+    f[className] = factory
+    return LayerRegistry(f)
+  }
+
+  /// The layer described by `config` (`{"class_name": …, "config": {…}}`).
+  ///
+  /// - Throws: ``TensorGraphError`` (`format`) for an unknown class (with
+  ///   suggestions) or a config member that is missing or mistyped.
+  public func layer(from config: ConfigValue) throws -> any Layer {
+    let outer = ConfigReader(config, context: "layer")
+    let className = try outer.string("class_name")
+    guard let factory = factories[className] else {
+      var e = unknownNameError("layer class", className, known: factories.keys.sorted())
+      e.reason = .format
+      throw e
+    }
+    let inner = config["config"] ?? .object([:])
+    let name = inner["name"]?.stringValue ?? "?"
+    let layer = try factory(ConfigReader(inner, context: "layer '\(name)' (\(className))"), self)
+    if let trainable = inner["trainable"]?.boolValue { layer.state.trainable = trainable }
+    return layer
+  }
+
+  /// The built-in layers and models.
+  public static let standard = LayerRegistry([
+    "InputLayer": { c, _ in
+      let shape = try c.shape("batch_input_shape")
+      let dtype = c.optional("dtype")?.stringValue.flatMap(DType.init(name:)) ?? .float32
+      return try InputLayer(shape: Array(shape.dropFirst()), batchSize: shape.first ?? nil, name: try c.string("name"), dtype: dtype)
+    },
+    "Dense": { c, _ in
+      Dense(
+        try c.int("units"), activation: ActivationFunction(c.optional("activation")?.stringValue ?? "linear"),
+        useBias: c.optional("use_bias")?.boolValue ?? true,
+        kernelInitializer: try c.optional("kernel_initializer").map(Initializer.init(config:)) ?? .glorotUniform,
+        biasInitializer: try c.optional("bias_initializer").map(Initializer.init(config:)) ?? .zeros,
+        inputShape: inputShape(c), name: try c.string("name"))
+    },
+    "Flatten": { c, _ in Flatten(inputShape: inputShape(c), name: try c.string("name")) },
+    "Reshape": { c, _ in
+      guard let target = try c.value("target_shape").shapeValue, target.allSatisfy({ $0 != nil }) else {
+        throw TensorGraphError(.format, "\(c.context): config member 'target_shape' must be a list of integers")
+      }
+      return Reshape(target.map { $0! }, inputShape: inputShape(c), name: try c.string("name"))
+    },
+    "Dropout": { c, _ in
+      Dropout(try c.double("rate"), seed: c.optional("seed")?.intValue, inputShape: inputShape(c), name: try c.string("name"))
+    },
+    "Activation": { c, _ in
+      Activation(ActivationFunction(try c.string("activation")), inputShape: inputShape(c), name: try c.string("name"))
+    },
+    "Softmax": { c, _ in
+      Softmax(axis: c.optional("axis")?.intValue ?? -1, inputShape: inputShape(c), name: try c.string("name"))
+    },
+    "Add": { c, _ in Add(name: try c.string("name")) },
+    "Concatenate": { c, _ in Concatenate(axis: c.optional("axis")?.intValue ?? -1, name: try c.string("name")) },
+    "Sequential": { c, registry in try Sequential(sequentialConfig: c, registry: registry) },
+    "Functional": { c, registry in try Model(functionalConfig: c, registry: registry) },
+    "Model": { c, registry in try Model(functionalConfig: c, registry: registry) },
+  ])
+}
+
+/// The `batch_input_shape` of a config, without the batch dimension.
+private func inputShape(_ c: ConfigReader) -> [Int?]? {
+  c.optional("batch_input_shape")?.shapeValue.map { Array($0.dropFirst()) }
+}
