@@ -85,6 +85,45 @@ import TensorGraphTestSupport
       """)
   }
 
+  @Test func remapConvolution() throws {
+    let g = Graph()
+    let x = try g.placeholder(.float32, shape: [nil, 8, 8, 3], name: "x")
+    let w = try g.constant(Tensor.f32((0..<54).map { Double($0 % 7) / 7 - 0.4 }, [3, 3, 3, 2]), name: "w")
+    let b = try g.constant(Tensor.f32([0.5, -0.5], [2]), name: "b")
+    let c = try g.conv2d(x, filter: w, strides: [1], padding: "SAME", name: "conv")
+    let y = try g.relu(try g.biasAdd(c, b), name: "y")
+    #expect(
+      try Self.diff(RemapperPass(), g, keep: KeepSet(fetches: [y])) == """
+      - conv (Conv2D)
+      - BiasAdd (BiasAdd)
+      ~ y: op Relu → _FusedConv2D; inputs [BiasAdd] → [x, w, b]; attr data_format unset → "NHWC"; attr dilations unset → [1, 1, 1, 1]; attr epsilon unset → 0.0001; attr explicit_paddings unset → []; attr filter_format unset → "HWIO"; attr fused_ops unset → ["BiasAdd", "Relu"]; attr leakyrelu_alpha unset → 0.2; attr num_args unset → 1; attr padding unset → "SAME"; attr strides unset → [1, 1, 1, 1]; attr use_cudnn_on_gpu unset → true
+      """)
+  }
+
+  @Test func foldBatchNorms() throws {
+    let g = Graph()
+    let x = try g.placeholder(.float32, shape: [nil, 8, 8, 3], name: "x")
+    let w = try g.constant(Tensor.f32((0..<54).map { Double($0 % 7) / 7 - 0.4 }, [3, 3, 3, 2]), name: "w")
+    func vector(_ values: [Double], _ name: String) throws -> Output { try g.constant(Tensor.f32(values, [2]), name: name) }
+    let c = try g.conv2d(x, filter: w, strides: [1], padding: "SAME", name: "conv")
+    let bn = try g.fusedBatchNorm(
+      c, scale: try vector([1.5, 0.5], "gamma"), offset: try vector([0.1, -0.1], "beta"),
+      mean: try vector([0.2, 0.4], "mean"), variance: try vector([1, 4], "variance"), isTraining: false, name: "bn")
+    let y = try g.relu(bn.y, name: "y")
+    #expect(
+      try Self.diff(FoldBatchNormsPass(), g, keep: KeepSet(fetches: [y])) == """
+      - w (Const)
+      - gamma (Const)
+      - beta (Const)
+      - mean (Const)
+      - variance (Const)
+      + bn/folded_filter (Const)
+      + bn/folded_bias (Const)
+      ~ conv: inputs [x, w] → [x, bn/folded_filter]
+      ~ bn: op FusedBatchNormV3 → BiasAdd; inputs [conv, gamma, beta, mean, variance] → [conv, bn/folded_bias]; attr U float32 → unset; attr epsilon 0.0001 → unset; attr exponential_avg_factor 1.0 → unset; attr is_training false → unset
+      """)
+  }
+
   @Test func elementwiseFusion() throws {
     let g = Graph()
     let x = try g.placeholder(.float32, shape: [nil, 4], name: "x")
