@@ -7,7 +7,8 @@ import TensorGraphTestSupport
 /// the same bits.
 @Suite struct ConvDeterminismTests {
   /// A small CNN block large enough for every kernel to split: conv →
-  /// batch norm → relu → max pool → depthwise conv → avg pool, and the
+  /// fused pointwise conv with bias and ELU → batch norm → relu → max pool
+  /// → depthwise conv → avg pool, and the
   /// gradients of a weighted sum with respect to the input and every
   /// parameter.
   private func network() throws -> (Graph, Output, [Output]) {
@@ -20,7 +21,7 @@ import TensorGraphTestSupport
     let beta = try g.constant(Tensor.f32(Array(repeating: 0.1, count: 64), [64]))
     let empty = try g.constant(Tensor.f32([], [0]))
     var h = try g.conv2d(x, filter: w, strides: [1], padding: "VALID")
-    h = try g.conv2d(h, filter: w1, strides: [1], padding: "VALID")
+    h = try g.fusedConv2d(h, filter: w1, bias: beta, activation: "Elu", strides: [1], padding: "VALID")
     h = try g.relu(try g.fusedBatchNorm(h, scale: gamma, offset: beta, mean: empty, variance: empty).y)
     h = try g.maxPool(h, ksize: [2], strides: [2], padding: "SAME")
     h = try g.depthwiseConv2dNative(h, filter: dw, strides: [1], padding: "SAME")
