@@ -118,11 +118,18 @@ public func benchmarkTable(_ results: [BenchmarkResult]) -> String {
       r.notes.joined(separator: "; "),
     ])
   }
-  let widths = (0..<rows[0].count).map { col in rows.map { $0[col].count }.max() ?? 0 }
+  return markdownTable(rows)
+}
+
+/// `rows` (the first is the header) as a Markdown table with padded
+/// columns.
+public func markdownTable(_ rows: [[String]]) -> String {
+  guard let header = rows.first else { return "" }
+  let widths = (0..<header.count).map { col in rows.map { $0[col].count }.max() ?? 0 }
   func line(_ cells: [String]) -> String {
     "| " + zip(cells, widths).map { $0 + String(repeating: " ", count: $1 - $0.count) }.joined(separator: " | ") + " |"
   }
-  var out = [line(rows[0]), "|" + widths.map { String(repeating: "-", count: $0 + 2) }.joined(separator: "|") + "|"]
+  var out = [line(header), "|" + widths.map { String(repeating: "-", count: $0 + 2) }.joined(separator: "|") + "|"]
   out += rows.dropFirst().map(line)
   return out.joined(separator: "\n")
 }

@@ -31,7 +31,8 @@ struct Bench: ParsableCommand {
   func run() throws {
     let all =
       RuntimeBenchmarks.all(threads: threads) + MLPBenchmarks.all(threads: threads)
-      + PassBenchmarks.all(threads: threads) + KerasBenchmarks.all(threads: threads)
+      + PassBenchmarks.all(threads: threads) + ConvBenchmarks.all(threads: threads)
+      + KerasBenchmarks.all(threads: threads)
     let selected = cases.isEmpty ? all : all.filter { c in cases.contains { c.name.contains($0) } }
     let serialization = cases.isEmpty || cases.contains { "serialization".contains($0) }
     if kerasCPU {

@@ -65,12 +65,13 @@ public struct PassRegistry: Sendable {
   public init() {}
 
   /// The standard passes: `pruning`, `constfold`, `arithmetic`,
-  /// `common_subgraph_elimination`, `remap`, `elementwise_fusion`.
+  /// `common_subgraph_elimination`, `fold_batch_norms`, `remap`,
+  /// `elementwise_fusion`.
   public static let standard: PassRegistry = {
     var r = PassRegistry()
     let passes: [any GraphPass] = [
       PruningPass(), ConstantFoldingPass(), ArithmeticOptimizerPass(), CommonSubexpressionEliminationPass(),
-      RemapperPass(), ElementwiseFusionPass(),
+      FoldBatchNormsPass(), RemapperPass(), ElementwiseFusionPass(),
     ]
     for p in passes { r.register(p) }
     return r

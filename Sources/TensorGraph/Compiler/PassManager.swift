@@ -58,14 +58,16 @@ public struct PassManager: Sendable {
 
   /// The standard pipeline: pruning, constant folding, arithmetic
   /// simplification and common subexpression elimination repeated to a
-  /// fixed point (each exposes work for the others), then the remapper's
-  /// MatMul fusion and elementwise fusion. Fusions come last, on the graph
+  /// fixed point (each exposes work for the others), then folding of
+  /// inference batch norms into convolutions, the remapper's MatMul and
+  /// Conv2D fusions and elementwise fusion. Fusions come last, on the graph
   /// with its gradients (see Docs/passes.md).
   public static var `default`: PassManager {
     PassManager(stages: [
       .fixedPoint(
         [PruningPass(), ConstantFoldingPass(), ArithmeticOptimizerPass(), CommonSubexpressionEliminationPass()],
         maxIterations: 8),
+      .pass(FoldBatchNormsPass()),
       .pass(RemapperPass()),
       .pass(ElementwiseFusionPass()),
     ])
@@ -73,7 +75,8 @@ public struct PassManager: Sendable {
 
   /// The names of the standard pipeline's passes, in order.
   public static let defaultPipelineNames = [
-    "pruning", "constfold", "arithmetic", "common_subgraph_elimination", "remap", "elementwise_fusion",
+    "pruning", "constfold", "arithmetic", "common_subgraph_elimination", "fold_batch_norms", "remap",
+    "elementwise_fusion",
   ]
 
   /// Runs the pipeline on `graph` (which is not modified).

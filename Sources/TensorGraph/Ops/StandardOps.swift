@@ -39,8 +39,12 @@ public enum StandardOps {
       // MARK: Gradient ops
       reluGrad, relu6Grad, eluGrad, softplusGrad, sigmoidGrad, tanhGrad, sqrtGrad, rsqrtGrad, reciprocalGrad,
       biasAddGrad,
+      // MARK: Convolutions
+      conv2D, conv2DBackpropInput, conv2DBackpropFilter, depthwiseConv2dNative, depthwiseConv2dNativeBackpropInput,
+      depthwiseConv2dNativeBackpropFilter, maxPool, maxPoolGrad, maxPoolGradGrad, avgPool, avgPoolGrad,
+      fusedBatchNormV3, fusedBatchNormGradV3,
       // MARK: Fused ops (made by the remapper and elementwise fusion passes)
-      fusedMatMul, fusedElementwise,
+      fusedMatMul, fusedElementwise, fusedConv2D,
     ]
   }
 }

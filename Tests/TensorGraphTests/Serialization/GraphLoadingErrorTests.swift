@@ -82,8 +82,8 @@ import TensorGraphTestSupport
   }
 
   @Test func opUnknownToThisBuild() {
-    expectLoadError(Self.document(Self.x + #", {"name": "conv", "op": "Conv3DBackpropFilterV2", "input": ["x"]}"#),
-      .unknownOp, ["node[1] 'conv'", "op 'Conv3DBackpropFilterV2' is not known to this build", "written by 'test'"])
+    expectLoadError(Self.document(Self.x + #", {"name": "conv", "op": "BoostedTreesEnsembleResourceHandleOp", "input": ["x"]}"#),
+      .unknownOp, ["node[1] 'conv'", "op 'BoostedTreesEnsembleResourceHandleOp' is not known to this build", "written by 'test'"])
   }
 
   @Test func missingAttribute() {

@@ -175,6 +175,7 @@ import TensorGraphTestSupport
     // those, and their list lengths, are given here.
     let special: [String: (listLength: Int, attrs: [String: AttrValue])] = [
       "_FusedMatMul": (1, ["fused_ops": .strings(["BiasAdd", "Relu"]), "num_args": 1]),
+      "_FusedConv2D": (4, ["fused_ops": .strings(["FusedBatchNorm", "Relu6"]), "num_args": 4]),
       "FusedElementwise": (2, ["ops": .strings(["Mul", "Tanh"]), "operands": .ints([0, 1, 2])]),
     ]
     for def in OpRegistry.standard.ops {
@@ -195,6 +196,8 @@ import TensorGraphTestSupport
           attrs[a.name] = .type((a.allowedTypes ?? [.float32]).contains(.float32) ? .float32 : a.allowedTypes!.first!)
         case .tensor: attrs[a.name] = .tensor(Tensor([1, 2] as [Float]))
         case .int: attrs[a.name] = .int(2)  // Unpack's num: the inputs have 2 rows
+        case .ints: attrs[a.name] = .ints([1, 1, 1, 1])  // strides, ksize
+        case .string: attrs[a.name] = .string(a.allowedStrings?.first ?? "")  // padding
         default: break
         }
       }

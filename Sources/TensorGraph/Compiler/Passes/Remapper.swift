@@ -10,6 +10,10 @@
 /// keep their names. `_FusedMatMul` has a gradient, so fusing before
 /// differentiating works too; the default pipeline fuses after.
 ///
+/// Conv2D followed by BiasAdd or an inference-mode FusedBatchNormV3 (and an
+/// optional activation) fuses the same way into `_FusedConv2D`, under the
+/// same conditions (Remapper+Conv2D.swift).
+///
 ///     before                                 after
 ///     m = MatMul(x, w)
 ///     z = BiasAdd(m, b)
@@ -29,6 +33,8 @@ public struct RemapperPass: GraphPass {
   }
 
   public func run(_ graph: Graph, keep: KeepSet) throws -> Graph {
+    // Conv2D patterns first (Remapper+Conv2D.swift), then MatMul ones.
+    let graph = try fuseConvolutions(graph, keep: keep)
     let nodes = graph.nodes
     var patterns: [Int: Pattern] = [:]  // by root id
     var interior = Set<Int>()

@@ -41,16 +41,8 @@ extension StandardOps {
       // y = act(z), z = op(a)·op(b) + bias: dz from the activation's rule on
       // the output (ReluGrad(dy, y), TanhGrad(y, dy), …), dbias = Σ dz over
       // rows (BiasAddGrad), and da, db as MatMul's rule with dz.
-      let g = c.graph, y = c.output(0), dy = c.grad
-      let dz: Output
-      switch c.strings("fused_ops").dropFirst().first {
-      case "Relu": dz = try g.reluGrad(dy, y)
-      case "Relu6": dz = try g.relu6Grad(dy, y)
-      case "Elu": dz = try g.eluGrad(dy, y)
-      case "Tanh": dz = try g.tanhGrad(y, dy)
-      case "Sigmoid": dz = try g.sigmoidGrad(y, dy)
-      default: dz = dy
-      }
+      let g = c.graph
+      let dz = try g.fusedActivationGradient(c.strings("fused_ops").dropFirst().first, output: c.output(0), grad: c.grad)
       let a = c.input(0), b = c.input(1)
       let (da, db): (Output, Output)
       switch (c.bool("transpose_a"), c.bool("transpose_b")) {
@@ -78,6 +70,21 @@ extension StandardOps {
 }
 
 extension Graph {
+  /// The gradient of `activation`'s input from its output `y` and the
+  /// upstream gradient (`ReluGrad(dy, y)`, `TanhGrad(y, dy)`, …; `dy` itself
+  /// for no activation): what fused ops with an activation epilogue
+  /// (`_FusedMatMul`, `_FusedConv2D`) back-propagate through it.
+  func fusedActivationGradient(_ activation: String?, output y: Output, grad dy: Output) throws -> Output {
+    switch activation {
+    case "Relu": return try reluGrad(dy, y)
+    case "Relu6": return try relu6Grad(dy, y)
+    case "Elu": return try eluGrad(dy, y)
+    case "Tanh": return try tanhGrad(y, dy)
+    case "Sigmoid": return try sigmoidGrad(y, dy)
+    default: return dy
+    }
+  }
+
   /// `activation(op(a) · op(b) + bias)` in one node (`_FusedMatMul`, what
   /// the remapper pass makes of `MatMul` → `BiasAdd` → activation).
   ///

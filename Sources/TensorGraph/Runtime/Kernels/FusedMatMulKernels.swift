@@ -50,9 +50,17 @@ func addBiasAndActivate<T: TensorFloatScalar, A: FusedActivation>(
 }
 
 let fusedMatMulKernel: KernelFactory = { b in
-  let ta = b.bool("transpose_a"), tb = b.bool("transpose_b")
+  try specializedForActivation(
+    b, dtype: b.inputs[0].dtype, FusedMatMulMaker(ta: b.bool("transpose_a"), tb: b.bool("transpose_b")))
+}
+
+/// The `_FusedMatMul` kernel for one dtype and activation.
+private struct FusedMatMulMaker: FusedKernelMaker {
+  var ta: Bool, tb: Bool
+
   func make<T: GEMMScalar & TensorFloatScalar, A: FusedActivation>(_: T.Type, _: A.Type) -> KernelFunction {
-    { ctx in
+    let ta = self.ta, tb = self.tb
+    return { ctx in
       let x = ctx.input(0), y = ctx.input(1), bias = ctx.input(2)
       let (m, k) = ta ? (x.shape[1], x.shape[0]) : (x.shape[0], x.shape[1])
       let (k2, n) = tb ? (y.shape[1], y.shape[0]) : (y.shape[0], y.shape[1])
@@ -80,22 +88,34 @@ let fusedMatMulKernel: KernelFactory = { b in
       ctx.setOutput(0, out)
     }
   }
-  // Concrete (dtype, activation) pairs, so each kernel is specialized.
-  let activation = b.strings("fused_ops").dropFirst().first
-  switch (b.inputs[0].dtype, activation) {
-  case (.float32, nil): return make(Float.self, NoActivation.self)
-  case (.float32, "Relu"): return make(Float.self, FusedRelu.self)
-  case (.float32, "Relu6"): return make(Float.self, FusedRelu6.self)
-  case (.float32, "Elu"): return make(Float.self, FusedElu.self)
-  case (.float32, "Tanh"): return make(Float.self, FusedTanh.self)
-  case (.float32, "Sigmoid"): return make(Float.self, FusedSigmoid.self)
-  case (.float64, nil): return make(Double.self, NoActivation.self)
-  case (.float64, "Relu"): return make(Double.self, FusedRelu.self)
-  case (.float64, "Relu6"): return make(Double.self, FusedRelu6.self)
-  case (.float64, "Elu"): return make(Double.self, FusedElu.self)
-  case (.float64, "Tanh"): return make(Double.self, FusedTanh.self)
-  case (.float64, "Sigmoid"): return make(Double.self, FusedSigmoid.self)
-  default: throw b.unsupported("no _FusedMatMul kernel for \(b.inputs[0].dtype) with fused_ops \(b.strings("fused_ops"))")
-  }
 }
 
+/// Makes a fused kernel specialized on a dtype and an activation: see
+/// ``specializedForActivation(_:dtype:_:)``.
+protocol FusedKernelMaker {
+  func make<T: GEMMScalar & TensorFloatScalar, A: FusedActivation>(_: T.Type, _: A.Type) -> KernelFunction
+}
+
+/// `maker`'s kernel for concrete (dtype, activation) pairs — the activation
+/// being the second entry of the node's `fused_ops` — so that each kernel
+/// is specialized.
+func specializedForActivation(_ b: KernelBuildContext, dtype: DType, _ maker: some FusedKernelMaker) throws
+  -> KernelFunction
+{
+  let activation = b.strings("fused_ops").dropFirst().first
+  switch (dtype, activation) {
+  case (.float32, nil): return maker.make(Float.self, NoActivation.self)
+  case (.float32, "Relu"): return maker.make(Float.self, FusedRelu.self)
+  case (.float32, "Relu6"): return maker.make(Float.self, FusedRelu6.self)
+  case (.float32, "Elu"): return maker.make(Float.self, FusedElu.self)
+  case (.float32, "Tanh"): return maker.make(Float.self, FusedTanh.self)
+  case (.float32, "Sigmoid"): return maker.make(Float.self, FusedSigmoid.self)
+  case (.float64, nil): return maker.make(Double.self, NoActivation.self)
+  case (.float64, "Relu"): return maker.make(Double.self, FusedRelu.self)
+  case (.float64, "Relu6"): return maker.make(Double.self, FusedRelu6.self)
+  case (.float64, "Elu"): return maker.make(Double.self, FusedElu.self)
+  case (.float64, "Tanh"): return maker.make(Double.self, FusedTanh.self)
+  case (.float64, "Sigmoid"): return maker.make(Double.self, FusedSigmoid.self)
+  default: throw b.unsupported("no \(b.node.op) kernel for \(dtype) with fused_ops \(b.strings("fused_ops"))")
+  }
+}
