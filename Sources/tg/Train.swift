@@ -14,6 +14,8 @@ struct Train: ParsableCommand {
                      validation on the test set (MNIST from --data or $TENSORGRAPH_MNIST, else Fashion-MNIST)
         cifar-mlp    Flatten → Dense 200 relu → Dense 150 relu → Dense 10 softmax on CIFAR-10 (--data or
                      $TENSORGRAPH_CIFAR10); Adam 0.0005, 10 epochs, batch 32
+        fashion-cnn  Conv2D 32 3×3 relu → MaxPool 2 → Conv2D 64 3×3 relu → MaxPool 2 → Flatten → Dense 128 relu
+                     → Dropout 0.5 → Dense 10 softmax on Fashion-MNIST; Adam, 5 epochs, batch 32
         quickstart   the TensorFlow quickstart: Flatten → Dense 128 relu → Dropout 0.2 → Dense 10 logits,
                      then a Softmax probability model (MNIST as mnist-mlp finds it, else Fashion-MNIST)
 
@@ -27,11 +29,13 @@ struct Train: ParsableCommand {
 
   /// The seed programs.
   enum Preset: String, CaseIterable, ExpressibleByArgument {
-    case fashionMLP = "fashion-mlp", mnistMLP = "mnist-mlp", cifarMLP = "cifar-mlp", quickstart
+    case fashionMLP = "fashion-mlp", fashionCNN = "fashion-cnn", mnistMLP = "mnist-mlp", cifarMLP = "cifar-mlp"
+    case quickstart
 
     var title: String {
       switch self {
       case .fashionMLP: "Fashion-MNIST classifier"
+      case .fashionCNN: "Fashion-MNIST CNN"
       case .mnistMLP: "MNIST-style MLP"
       case .cifarMLP: "CIFAR-10 MLP"
       case .quickstart: "TensorFlow quickstart"
@@ -87,6 +91,9 @@ struct Train: ParsableCommand {
     case .fashionMLP:
       result = try KerasExamples.fashionMNISTClassifier(
         data: dataset, epochs: epochs ?? 5, batchSize: batchSize ?? 32, seed: seed, verbose: verbose, log: log)
+    case .fashionCNN:
+      result = try KerasExamples.fashionMNISTCNN(
+        data: dataset, epochs: epochs ?? 5, batchSize: batchSize ?? 32, seed: seed, verbose: verbose, log: log)
     case .mnistMLP:
       result = try KerasExamples.mnistMLP(
         data: dataset, epochs: epochs ?? 10, batchSize: batchSize ?? 128, seed: seed, verbose: verbose, log: log)
@@ -117,7 +124,7 @@ struct Train: ParsableCommand {
 
   private var dataName: String {
     switch preset {
-    case .fashionMLP: "Fashion-MNIST"
+    case .fashionMLP, .fashionCNN: "Fashion-MNIST"
     case .cifarMLP: "CIFAR-10"
     case .mnistMLP, .quickstart: mnistDirectory == nil ? "Fashion-MNIST" : "MNIST"
     }
@@ -139,7 +146,7 @@ struct Train: ParsableCommand {
     progress.note("loading \(dataName)")
     let loaded: (train: (x: Tensor, y: Tensor), test: (x: Tensor, y: Tensor))
     switch preset {
-    case .fashionMLP: loaded = try FashionMNIST.loadData(directory: data)
+    case .fashionMLP, .fashionCNN: loaded = try FashionMNIST.loadData(directory: data)
     case .cifarMLP: loaded = try CIFAR10.loadData(directory: data)
     case .mnistMLP, .quickstart:
       if let mnistDirectory {

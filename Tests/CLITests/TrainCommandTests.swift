@@ -42,6 +42,7 @@ import Testing
 
   @Test(arguments: [
     (["cifar-mlp"], "Total params: 646260"),
+    (["fashion-cnn"], "Total params: 225034"),
     (["quickstart"], "probabilities: "),
     (["mnist-mlp", "--batch-size", "32"], "Total params: 669706"),
   ])

@@ -28,6 +28,15 @@ final class OutputLog: @unchecked Sendable {
     #expect(out.output.contains("Total params: 101770 (397.54 KB)"))
   }
 
+  @Test func fashionMNISTCNN() throws {
+    let out = OutputLog()
+    let r = try KerasExamples.fashionMNISTCNN(data: Self.fashion, epochs: 2, log: out.log)
+    #expect(r.history["loss"].count == 2 && r.history["loss"].allSatisfy { $0.isFinite })
+    #expect(r.predictions.shape == [10, 10])
+    #expect(out.output.contains("Total params: 225034 (879.04 KB)"))
+    #expect(out.output.contains("Test accuracy: "))
+  }
+
   @Test func mnistMLPWithValidationData() throws {
     let out = OutputLog()
     let r = try KerasExamples.mnistMLP(data: Self.fashion, epochs: 1, verbose: 2, log: out.log)

@@ -78,6 +78,44 @@ public struct LayerRegistry: Sendable {
     "Softmax": { c, _ in
       Softmax(axis: c.optional("axis")?.intValue ?? -1, inputShape: inputShape(c), name: try c.string("name"))
     },
+    "Conv2D": { c, _ in
+      Conv2D(
+        try c.int("filters"), kernelSize: try intPair(c, "kernel_size"),
+        strides: try optionalIntPair(c, "strides") ?? [1],
+        padding: c.optional("padding")?.stringValue ?? "valid",
+        dilationRate: try optionalIntPair(c, "dilation_rate") ?? [1],
+        activation: ActivationFunction(c.optional("activation")?.stringValue ?? "linear"),
+        useBias: c.optional("use_bias")?.boolValue ?? true,
+        kernelInitializer: try c.optional("kernel_initializer").map(Initializer.init(config:)) ?? .glorotUniform,
+        biasInitializer: try c.optional("bias_initializer").map(Initializer.init(config:)) ?? .zeros,
+        inputShape: inputShape(c), name: try c.string("name"))
+    },
+    "MaxPooling2D": { c, _ in
+      MaxPooling2D(
+        poolSize: try optionalIntPair(c, "pool_size") ?? [2, 2],
+        strides: try optionalIntPair(c, "strides"),
+        padding: c.optional("padding")?.stringValue ?? "valid", inputShape: inputShape(c), name: try c.string("name"))
+    },
+    "AveragePooling2D": { c, _ in
+      AveragePooling2D(
+        poolSize: try optionalIntPair(c, "pool_size") ?? [2, 2],
+        strides: try optionalIntPair(c, "strides"),
+        padding: c.optional("padding")?.stringValue ?? "valid", inputShape: inputShape(c), name: try c.string("name"))
+    },
+    "GlobalAveragePooling2D": { c, _ in
+      GlobalAveragePooling2D(
+        keepdims: c.optional("keepdims")?.boolValue ?? false, inputShape: inputShape(c), name: try c.string("name"))
+    },
+    "BatchNormalization": { c, _ in
+      BatchNormalization(
+        momentum: c.optional("momentum")?.doubleValue ?? 0.99, epsilon: c.optional("epsilon")?.doubleValue ?? 0.001,
+        center: c.optional("center")?.boolValue ?? true, scale: c.optional("scale")?.boolValue ?? true,
+        betaInitializer: try c.optional("beta_initializer").map(Initializer.init(config:)) ?? .zeros,
+        gammaInitializer: try c.optional("gamma_initializer").map(Initializer.init(config:)) ?? .ones,
+        movingMeanInitializer: try c.optional("moving_mean_initializer").map(Initializer.init(config:)) ?? .zeros,
+        movingVarianceInitializer: try c.optional("moving_variance_initializer").map(Initializer.init(config:)) ?? .ones,
+        inputShape: inputShape(c), name: try c.string("name"))
+    },
     "Add": { c, _ in Add(name: try c.string("name")) },
     "Concatenate": { c, _ in Concatenate(axis: c.optional("axis")?.intValue ?? -1, name: try c.string("name")) },
     "Sequential": { c, registry in try Sequential(sequentialConfig: c, registry: registry) },
@@ -89,4 +127,21 @@ public struct LayerRegistry: Sendable {
 /// The `batch_input_shape` of a config, without the batch dimension.
 private func inputShape(_ c: ConfigReader) -> [Int?]? {
   c.optional("batch_input_shape")?.shapeValue.map { Array($0.dropFirst()) }
+}
+
+/// A config member holding one integer or a list of integers (Keras saves
+/// `kernel_size` as `[3, 3]`); `nil` when absent or null.
+private func optionalIntPair(_ c: ConfigReader, _ key: String) throws -> [Int]? {
+  guard let v = c.optional(key), v != .null else { return nil }
+  return try intPair(c, key)
+}
+
+/// A config member holding one integer or a list of integers.
+private func intPair(_ c: ConfigReader, _ key: String) throws -> [Int] {
+  let v = try c.value(key)
+  if let i = v.intValue { return [i] }
+  guard let list = v.arrayValue?.compactMap(\.intValue), list.count == v.arrayValue?.count, !list.isEmpty else {
+    throw TensorGraphError(.format, "\(c.context): config member '\(key)' must be an integer or a list of integers")
+  }
+  return list
 }
