@@ -102,31 +102,57 @@ final class Unchecked<T>: @unchecked Sendable {
 extension KerasBenchmarks {
   /// Prints the mean time of every node of the Fashion-MNIST model's
   /// compiled training step over 300 traced steps (`tg bench --keras-trace`).
-  public static func traceStep(threads: Int?) throws {
-    let m = try model(hidden: [128], threads: threads)
-    let (x, y) = data(32)
-    try m.fit(x, y, batchSize: 32, epochs: 1, verbose: 0)
-    let names = m.graph.nodes
-    print("graph nodes:", names.count)
+  public static func traceStep(threads: Int?, hidden: [Int] = [128], batch: Int = 32) throws {
+    let m = try model(hidden: hidden, threads: threads)
+    let (x, y) = data(max(batch, 256))
+    try m.fit(x, y, batchSize: batch, epochs: 1, verbose: 0)
+    print("graph nodes:", m.graph.nodes.count)
     var total: [String: (UInt64, Int)] = [:]
     let fetches = try ["loss/value", "metrics/accuracy/total"].map { try m.graph.output(named: $0) }
     let train = try m.graph.requireNode(named: "Adam")
-    let xin = try m.graph.output(named: "flatten_input"), tin = try m.graph.output(named: "dense_1_target")
+    let xin = try m.graph.output(named: "flatten_input"), tin = try m.graph.output(named: lastLayerTarget(m))
+    let xb = try x.rows(0..<batch), yb = try y.rows(0..<batch)
     var steps = 0
+    var spans: [Double] = [], busy: [Double] = []
     for _ in 0..<300 {
-      let r = try m.session.run(fetches: fetches, feeds: [xin: try x.reshaped(to: [32, 28, 28]), tin: y], targets: [train], options: RunOptions(trace: true))
-      steps = r.metadata.trace!.events.count
-      for e in r.metadata.trace!.events {
+      let r = try m.session.run(
+        fetches: fetches, feeds: [xin: xb, tin: yb], targets: [train], options: RunOptions(trace: true))
+      let events = r.metadata.trace!.events
+      steps = events.count
+      let start = events.map(\.startNanoseconds).min() ?? 0
+      let end = events.map { $0.startNanoseconds + $0.durationNanoseconds }.max() ?? 0
+      spans.append(Double(end - start) / 1000)
+      busy.append(Double(events.map(\.durationNanoseconds).reduce(0, +)) / 1000)
+      for e in events {
         let k = e.node + " (" + e.op + ")"
         total[k, default: (0, 0)].0 += e.durationNanoseconds
         total[k, default: (0, 0)].1 += 1
       }
     }
+    if ProcessInfo.processInfo.environment["TG_TRACE_TIMELINE"] == "1" {
+      let r = try m.session.run(
+        fetches: fetches, feeds: [xin: xb, tin: yb], targets: [train], options: RunOptions(trace: true))
+      let events = r.metadata.trace!.events.sorted { $0.startNanoseconds < $1.startNanoseconds }
+      let t0 = events.first?.startNanoseconds ?? 0
+      for e in events where e.durationNanoseconds > 3000 {
+        print(String(format: "  t=%7.1f us  +%7.1f us  thread %d  %@", Double(e.startNanoseconds - t0) / 1000,
+                     Double(e.durationNanoseconds) / 1000, e.thread, e.node))
+      }
+    }
+    spans.sort()
+    busy.sort()
     print("plan steps:", steps)
+    print(String(format: "step span (first start to last end), median: %.1f us; node time summed: %.1f us", spans[150], busy[150]))
     for (k, v) in total.sorted(by: { $0.value.0 > $1.value.0 }) {
       print(String(format: "%8.2f us  %@", Double(v.0) / Double(v.1) / 1000, k))
     }
   }
+
+  /// The target placeholder of the model's last Dense layer (`dense_1_target`).
+  private static func lastLayerTarget(_ m: Model) -> String {
+    (m.layers.last?.name ?? "dense") + "_target"
+  }
+
 }
 
 extension KerasBenchmarks {

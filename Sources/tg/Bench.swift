@@ -24,6 +24,12 @@ struct Bench: ParsableCommand {
   @Flag(help: "Print the mean time of every node of the Fashion-MNIST model's compiled training step, and exit.")
   var kerasTrace = false
 
+  @Option(help: "With --keras-trace: the hidden layers' widths (default 128; 512,512 for the MNIST-style MLP).")
+  var traceHidden: String = "128"
+
+  @Option(help: "With --keras-trace: the batch size.")
+  var traceBatch: Int = 32
+
   @Flag(
     help: "Time one fit epoch and the same epoch's training steps alone, single-threaded, as wall and on-CPU time (robust on a shared machine), and exit.")
   var kerasCPU = false
@@ -42,7 +48,11 @@ struct Bench: ParsableCommand {
       return
     }
     if kerasTrace {
-      try KerasBenchmarks.traceStep(threads: threads)
+      let hidden = traceHidden.split(separator: ",").compactMap { Int($0) }
+      guard !hidden.isEmpty, traceBatch > 0 else {
+        throw ValidationError("--trace-hidden takes widths such as 512,512 and --trace-batch a positive size")
+      }
+      try KerasBenchmarks.traceStep(threads: threads, hidden: hidden, batch: traceBatch)
       return
     }
     if list {

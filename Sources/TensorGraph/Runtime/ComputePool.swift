@@ -53,6 +53,13 @@ public final class ComputePool: @unchecked Sendable {
     return 0
   }
 
+  /// Takes back tokens lent with ``release(_:)`` whether or not they are
+  /// free: the budget may go negative until helpers return theirs.
+  @inline(__always)
+  func reclaim(_ count: Int) {
+    spare.subtract(count, ordering: .acquiringAndReleasing)
+  }
+
   /// Returns helper tokens.
   @inline(__always)
   func release(_ count: Int) {
@@ -65,21 +72,80 @@ public final class ComputePool: @unchecked Sendable {
   /// `body` must make each chunk's result independent of the others (write
   /// disjoint outputs; combine partial results afterwards in chunk order).
   public func parallelFor(chunks: Int, limit: Int, _ body: (Int) -> Void) {
-    let helpers = chunks > 1 && limit > 1 ? tryAcquire(min(chunks, limit) - 1) : 0
-    if helpers == 0 {
+    let wanted = chunks > 1 && limit > 1 ? min(chunks, limit) - 1 : 0
+    if wanted == 0 || (chunks == 2 && spare.load(ordering: .relaxed) <= 0) {
+      // (Two chunks and no free thread: nobody could join in time.)
       for c in 0..<chunks { body(c) }
       return
     }
-    let next = Atomic<Int>(0)
-    // `body` runs on other threads only while this call waits for them.
-    nonisolated(unsafe) let chunkBody = body
-    DispatchQueue.concurrentPerform(iterations: helpers + 1) { _ in
+    // The caller never waits for a helper to wake up: it claims chunks
+    // itself from the start, and waits at the end only for chunks a helper
+    // has claimed and is still running. A helper that wakes after every
+    // chunk is claimed finds nothing to do, never touches `body`, and
+    // returns its token. Before each chunk it claims, the caller borrows
+    // threads freed since it started, so a kernel that began while the
+    // cores were busy still spreads once they free up.
+    let state = ParallelForState(chunks: chunks)
+    withoutActuallyEscaping(body) { escapable in
+      state.body = escapable
+      var helpers = 0
       while true {
-        let c = next.add(1, ordering: .relaxed).oldValue
-        if c >= chunks { break }
-        chunkBody(c)
+        if helpers < wanted, state.next.load(ordering: .relaxed) < chunks - 1 {
+          let got = tryAcquire(wanted - helpers)
+          for _ in 0..<got {
+            queue.async { [self] in
+              state.drain()
+              release(1)
+            }
+          }
+          helpers += got
+        }
+        guard state.runOne() else { break }
       }
+      state.waitUntilDone()
+      // Every claimed chunk has finished, and no chunk is left to claim:
+      // no helper reads `body` from here on.
+      state.body = nil
     }
-    release(helpers)
+  }
+}
+
+/// The shared counters of one ``ComputePool/parallelFor(chunks:limit:_:)``.
+private final class ParallelForState: @unchecked Sendable {
+  let chunks: Int
+  /// The next chunk to claim.
+  let next = Atomic<Int>(0)
+  /// Chunks finished.
+  let done = Atomic<Int>(0)
+  /// The chunk body, set while chunks may be claimed. Read only by a
+  /// thread that has claimed a chunk, which the caller waits for before
+  /// clearing it.
+  var body: ((Int) -> Void)?
+
+  init(chunks: Int) { self.chunks = chunks }
+
+  /// Claims and runs chunks until none are left.
+  func drain() {
+    while runOne() {}
+  }
+
+  /// Claims and runs one chunk; `false` when none was left.
+  @inline(__always)
+  func runOne() -> Bool {
+    let c = next.add(1, ordering: .relaxed).oldValue
+    if c >= chunks { return false }
+    body.unsafelyUnwrapped(c)
+    done.add(1, ordering: .releasing)
+    return true
+  }
+
+  /// Returns once every chunk has finished (chunks still running on a
+  /// helper take at most one chunk's time: spin, then yield).
+  func waitUntilDone() {
+    var spins = 0
+    while done.load(ordering: .acquiring) < chunks {
+      spins += 1
+      if spins > 64 { sched_yield() }
+    }
   }
 }

@@ -37,6 +37,9 @@ final class RunFrame: @unchecked Sendable {
   private let wake = DispatchSemaphore(value: 0)
   private let helpers = DispatchGroup()
   private let activeHelpers = Atomic<Int>(0)
+  /// Whether the calling thread sleeps for work (mirrors the ready
+  /// queue's `callerWaiting`, readable without the lock).
+  private let callerIdle = Atomic<Bool>(false)
   private let nextWorkerID = Atomic<Int>(1)
 
   // Memory accounting.
@@ -186,8 +189,11 @@ final class RunFrame: @unchecked Sendable {
         next = nil
       }
       // Cheap nodes run inline, but when many are ready and a thread is
-      // idle, share them: a wide graph of cheap nodes still uses the cores.
-      if local.count > 1 && activeHelpers.load(ordering: .relaxed) < threadLimit - 1 {
+      // idle — a helper could be borrowed, or the caller sleeps — share
+      // them: a wide graph of cheap nodes still uses the cores.
+      if local.count > 1
+        && (activeHelpers.load(ordering: .relaxed) < threadLimit - 1 || callerIdle.load(ordering: .relaxed))
+      {
         handOff.append(contentsOf: local.dropLast())
         local.removeFirst(local.count - 1)
       }
@@ -203,6 +209,7 @@ final class RunFrame: @unchecked Sendable {
       q.items.append(contentsOf: items)
       if q.callerWaiting {
         q.callerWaiting = false
+        callerIdle.store(false, ordering: .relaxed)
         wake.signal()
       }
     }
@@ -230,12 +237,20 @@ final class RunFrame: @unchecked Sendable {
         if let s = q.items.popLast() { return .item(s) }
         if q.finished || !wait { return .over }
         q.callerWaiting = true
+        callerIdle.store(true, ordering: .relaxed)
         return .sleep
       }
       switch outcome {
       case .item(let s): return s
       case .over: return nil
-      case .sleep: wake.wait()
+      case .sleep:
+        // A sleeping caller is not busy: lend its place in the thread
+        // budget, so that a helper running a large kernel can split it
+        // across the cores, and take it back on waking (which may
+        // oversubscribe by one thread until that kernel's helper returns).
+        ComputePool.shared.release(1)
+        wake.wait()
+        ComputePool.shared.reclaim(1)
       }
     }
   }
@@ -245,6 +260,7 @@ final class RunFrame: @unchecked Sendable {
       q.finished = true
       if q.callerWaiting {
         q.callerWaiting = false
+        callerIdle.store(false, ordering: .relaxed)
         wake.signal()
       }
     }

@@ -27,7 +27,7 @@ extension UnaryNumericFunction {
   /// The kernel for the node's dtype (every numeric dtype).
   public static func kernel(_ b: KernelBuildContext) throws -> KernelFunction {
     func make<T: TensorNumericScalar>(_: T.Type) -> KernelFunction {
-      { ctx in runUnary(ctx) { (x: T) -> T in apply(x) } }
+      { ctx in runUnary(ctx, NumericMap<Self, T>.self) }
     }
     switch b.inputs[0].dtype {
     case .float32: return make(Float.self)

@@ -96,6 +96,46 @@ func runUnary<A: TensorScalar, R: TensorScalar>(_ ctx: KernelContext, _ f: (A) -
   withExtendedLifetime(x) { ctx.setOutput(0, out) }
 }
 
+/// A scalar map known by type, not by closure value: loops calling
+/// `call` are specialized per (function, dtype), where a loop calling a
+/// captured closure makes one indirect call per element.
+@usableFromInline protocol StaticScalarMap {
+  associatedtype Input: TensorScalar
+  associatedtype Result: TensorScalar
+  static func call(_ x: Input) -> Result
+}
+
+@usableFromInline enum ArithmeticMap<F: UnaryArithmeticFunction, T: TensorSignedScalar>: StaticScalarMap {
+  @inlinable @inline(__always) static func call(_ x: T) -> T { F.apply(x) }
+}
+
+@usableFromInline enum FloatMap<F: UnaryFloatFunction, T: TensorFloatScalar>: StaticScalarMap {
+  @inlinable @inline(__always) static func call(_ x: T) -> T { F.apply(x) }
+}
+
+@usableFromInline enum NumericMap<F: UnaryNumericFunction, T: TensorNumericScalar>: StaticScalarMap {
+  @inlinable @inline(__always) static func call(_ x: T) -> T { F.apply(x) }
+}
+
+/// ``runUnary(_:_:)`` for a map known by type.
+@inlinable
+func runUnary<M: StaticScalarMap>(_ ctx: KernelContext, _: M.Type) {
+  var x = ctx.consumeInput(0)
+  let out = ctx.allocateOutput(0, dtype: M.Result.dtype, shape: x.shape, reusing: &x)
+  let px = x.unsafePointer(as: M.Input.self), po = out.unsafeMutablePointer(as: M.Result.self)
+  ctx.forEachChunk(count: x.scalarCount, grain: elementwiseGrain) { r in
+    mapLoop(M.self, px + r.lowerBound, po + r.lowerBound, r.count)
+  }
+  withExtendedLifetime(x) { ctx.setOutput(0, out) }
+}
+
+@inlinable
+func mapLoop<M: StaticScalarMap>(
+  _: M.Type, _ x: UnsafePointer<M.Input>, _ y: UnsafeMutablePointer<M.Result>, _ n: Int
+) {
+  for i in 0..<n { y[i] = M.call(x[i]) }
+}
+
 /// The broadcast pattern when both input shapes are known at lowering and
 /// differ (equal shapes and scalars take the fast paths).
 func staticBroadcastPattern(_ b: KernelBuildContext) -> BroadcastPattern? {
@@ -159,7 +199,7 @@ extension UnaryArithmeticFunction {
   /// The kernel for the node's dtype (`float32`, `float64`, `int32`, `int64`).
   public static func kernel(_ b: KernelBuildContext) throws -> KernelFunction {
     func make<T: TensorSignedScalar>(_: T.Type) -> KernelFunction {
-      { ctx in runUnary(ctx) { (x: T) -> T in apply(x) } }
+      { ctx in runUnary(ctx, ArithmeticMap<Self, T>.self) }
     }
     switch b.inputs[0].dtype {
     case .float32: return make(Float.self)
@@ -175,7 +215,7 @@ extension UnaryFloatFunction {
   /// The kernel for the node's dtype (`float32`, `float64`).
   public static func kernel(_ b: KernelBuildContext) throws -> KernelFunction {
     func make<T: TensorFloatScalar>(_: T.Type) -> KernelFunction {
-      { ctx in runUnary(ctx) { (x: T) -> T in apply(x) } }
+      { ctx in runUnary(ctx, FloatMap<Self, T>.self) }
     }
     switch b.inputs[0].dtype {
     case .float32: return make(Float.self)

@@ -152,20 +152,26 @@ func gemm<T: GEMMScalar>(
   // summation orders) for different block sizes: with one thread the two
   // halves run one after the other, giving the same bits as with two.
   if let ctx, flops >= gemmSplitFlops, n >= 128 || m >= 64 {
+    // Two blocks, or four for large products so that a thread freed while
+    // the product runs can still take a share (see ComputePool.parallelFor).
     if n >= 128 {
-      let half = (n / 2 + 15) / 16 * 16
-      ctx.parallelFor(chunks: 2) { part in
-        let j0 = part == 0 ? 0 : half, width = part == 0 ? half : n - half
+      let parts = flops >= 4 * gemmSplitFlops && n >= 256 ? 4 : 2
+      let width = (n + parts - 1) / parts
+      let block = (width + 15) / 16 * 16
+      ctx.parallelFor(chunks: (n + block - 1) / block) { part in
+        let j0 = part * block, cols = Swift.min(block, n - j0)
         T.gemm(
-          transA: transA, transB: transB, m: m, n: width, k: k, a: a, lda: lda,
+          transA: transA, transB: transB, m: m, n: cols, k: k, a: a, lda: lda,
           b: transB ? b + j0 * ldb : b + j0, ldb: ldb, c: c + j0, ldc: n)
       }
     } else {
-      let half = (m / 2 + 7) / 8 * 8
-      ctx.parallelFor(chunks: 2) { part in
-        let i0 = part == 0 ? 0 : half, height = part == 0 ? half : m - half
+      let parts = flops >= 4 * gemmSplitFlops && m >= 128 ? 4 : 2
+      let height = (m + parts - 1) / parts
+      let block = (height + 7) / 8 * 8
+      ctx.parallelFor(chunks: (m + block - 1) / block) { part in
+        let i0 = part * block, rows = Swift.min(block, m - i0)
         T.gemm(
-          transA: transA, transB: transB, m: height, n: n, k: k, a: transA ? a + i0 : a + i0 * lda, lda: lda,
+          transA: transA, transB: transB, m: rows, n: n, k: k, a: transA ? a + i0 : a + i0 * lda, lda: lda,
           b: b, ldb: ldb, c: c + i0 * n, ldc: n)
       }
     }
