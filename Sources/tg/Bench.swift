@@ -41,6 +41,7 @@ struct Bench: ParsableCommand {
       + ConvBenchmarks.all(threads: threads)
     let selected = cases.isEmpty ? all : all.filter { c in cases.contains { c.name.contains($0) } }
     let serialization = cases.isEmpty || cases.contains { "serialization".contains($0) }
+    let memory = cases.isEmpty || cases.contains { "memory".contains($0) || $0.contains("memory") }
     if kerasCPU {
       for r in try KerasBenchmarks.cpuTimes() {
         print(String(format: "%-40@ wall %7.1f ms   on-CPU %7.1f ms", r.name, r.wall * 1000, r.cpu * 1000))
@@ -58,9 +59,10 @@ struct Bench: ParsableCommand {
     if list {
       for c in all { print(c.name) }
       print("serialization (save/load graphs and weights)")
+      print("memory (peak bytes of a training step, planned and unplanned)")
       return
     }
-    guard !selected.isEmpty || serialization else {
+    guard !selected.isEmpty || serialization || memory else {
       throw ValidationError("no case matches \(cases); `tg bench --list` shows them")
     }
     #if DEBUG
@@ -78,7 +80,7 @@ struct Bench: ParsableCommand {
       print("\nSerialization (best of 5):")
       for result in try SerializationBenchmarks.run() { print("  \(result)") }
     }
-    if cases.isEmpty || cases.contains(where: { "memory".contains($0) || $0.contains("memory") }) {
+    if memory {
       FileHandle.standardError.write(Data("peak memory…\n".utf8))
       let (planned, unplanned) = try MLPBenchmarks.peakMemory(threads: threads)
       print(String(
