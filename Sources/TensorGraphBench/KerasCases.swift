@@ -102,7 +102,7 @@ final class Unchecked<T>: @unchecked Sendable {
 extension KerasBenchmarks {
   /// Prints the mean time of every node of the Fashion-MNIST model's
   /// compiled training step over 300 traced steps (`tg bench --keras-trace`).
-  public static func traceStep(threads: Int?, hidden: [Int] = [128], batch: Int = 32) throws {
+  public static func traceStep(threads: Int?, hidden: [Int] = [128], batch: Int = 32, timeline: Bool = false) throws {
     let m = try model(hidden: hidden, threads: threads)
     let (x, y) = data(max(batch, 256))
     try m.fit(x, y, batchSize: batch, epochs: 1, verbose: 0)
@@ -129,7 +129,7 @@ extension KerasBenchmarks {
         total[k, default: (0, 0)].1 += 1
       }
     }
-    if ProcessInfo.processInfo.environment["TG_TRACE_TIMELINE"] == "1" {
+    if timeline {
       let r = try m.session.run(
         fetches: fetches, feeds: [xin: xb, tin: yb], targets: [train], options: RunOptions(trace: true))
       let events = r.metadata.trace!.events.sorted { $0.startNanoseconds < $1.startNanoseconds }

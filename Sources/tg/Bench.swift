@@ -30,6 +30,9 @@ struct Bench: ParsableCommand {
   @Option(help: "With --keras-trace: the batch size.")
   var traceBatch: Int = 32
 
+  @Flag(help: "With --keras-trace: also print one step's timeline (start, duration and thread of each node over 3 µs).")
+  var timeline = false
+
   @Flag(
     help: "Time one fit epoch and the same epoch's training steps alone, single-threaded, as wall and on-CPU time (robust on a shared machine), and exit.")
   var kerasCPU = false
@@ -53,7 +56,7 @@ struct Bench: ParsableCommand {
       guard !hidden.isEmpty, traceBatch > 0 else {
         throw ValidationError("--trace-hidden takes widths such as 512,512 and --trace-batch a positive size")
       }
-      try KerasBenchmarks.traceStep(threads: threads, hidden: hidden, batch: traceBatch)
+      try KerasBenchmarks.traceStep(threads: threads, hidden: hidden, batch: traceBatch, timeline: timeline)
       return
     }
     if list {

@@ -139,7 +139,7 @@ struct Train: ParsableCommand {
     let progress = Progress()
     if let synthetic {
       let cifar = preset == .cifarMLP
-      return KerasExamples.synthetic(
+      return try KerasExamples.synthetic(
         trainCount: synthetic, testCount: max(1, synthetic / 6), imageShape: cifar ? [32, 32, 3] : [28, 28],
         labelShape: cifar ? [1] : [], seed: UInt64(truncatingIfNeeded: seed))
     }

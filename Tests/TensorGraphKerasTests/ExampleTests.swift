@@ -13,7 +13,7 @@ final class OutputLog: @unchecked Sendable {
 /// The seed programs on synthetic data of the real data sets' shapes and
 /// dtypes (the real-data accuracy test is FashionMNISTAccuracyTests).
 @Suite struct KerasExampleTests {
-  static let fashion = KerasExamples.synthetic(trainCount: 320, testCount: 64, imageShape: [28, 28])
+  static let fashion = try! KerasExamples.synthetic(trainCount: 320, testCount: 64, imageShape: [28, 28])
 
   @Test func fashionMNISTClassifier() throws {
     let out = OutputLog()
@@ -46,7 +46,7 @@ final class OutputLog: @unchecked Sendable {
   }
 
   @Test func cifar10MLPSequentialAndFunctionalAgree() throws {
-    let data = KerasExamples.synthetic(trainCount: 64, testCount: 32, imageShape: [32, 32, 3], labelShape: [1])
+    let data = try KerasExamples.synthetic(trainCount: 64, testCount: 32, imageShape: [32, 32, 3], labelShape: [1])
     let a = OutputLog(), b = OutputLog()
     let sequential = try KerasExamples.cifar10MLP(data: data, functional: false, epochs: 1, verbose: 0, log: a.log)
     let functional = try KerasExamples.cifar10MLP(data: data, functional: true, epochs: 1, verbose: 0, log: b.log)

@@ -73,8 +73,7 @@ public final class ComputePool: @unchecked Sendable {
   /// disjoint outputs; combine partial results afterwards in chunk order).
   public func parallelFor(chunks: Int, limit: Int, _ body: (Int) -> Void) {
     let wanted = chunks > 1 && limit > 1 ? min(chunks, limit) - 1 : 0
-    if wanted == 0 || (chunks == 2 && spare.load(ordering: .relaxed) <= 0) {
-      // (Two chunks and no free thread: nobody could join in time.)
+    if wanted == 0 {
       for c in 0..<chunks { body(c) }
       return
     }

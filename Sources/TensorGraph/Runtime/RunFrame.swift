@@ -37,8 +37,9 @@ final class RunFrame: @unchecked Sendable {
   private let wake = DispatchSemaphore(value: 0)
   private let helpers = DispatchGroup()
   private let activeHelpers = Atomic<Int>(0)
-  /// Whether the calling thread sleeps for work (mirrors the ready
-  /// queue's `callerWaiting`, readable without the lock).
+  /// Whether the calling thread sleeps for work. Set and cleared under
+  /// the ready queue's lock (so a push never misses a sleeper); read
+  /// without it by workers deciding whether to share ready nodes.
   private let callerIdle = Atomic<Bool>(false)
   private let nextWorkerID = Atomic<Int>(1)
 
@@ -53,7 +54,6 @@ final class RunFrame: @unchecked Sendable {
 
   struct ReadyQueue {
     var items: [Int32] = []
-    var callerWaiting = false
     var finished = false
   }
 
@@ -127,6 +127,7 @@ final class RunFrame: @unchecked Sendable {
     failed.store(false, ordering: .relaxed)
     failure.withLock { $0 = nil }
     ready.withLock { $0 = ReadyQueue() }
+    callerIdle.store(false, ordering: .relaxed)
     liveBytes.store(0, ordering: .relaxed)
     peakBytes.store(0, ordering: .relaxed)
     allocatedBytes.store(0, ordering: .relaxed)
@@ -207,11 +208,7 @@ final class RunFrame: @unchecked Sendable {
     guard !items.isEmpty else { return }
     ready.withLock { q in
       q.items.append(contentsOf: items)
-      if q.callerWaiting {
-        q.callerWaiting = false
-        callerIdle.store(false, ordering: .relaxed)
-        wake.signal()
-      }
+      wakeCaller()
     }
     var wanted = min(items.count, threadLimit - 1 - activeHelpers.load(ordering: .relaxed))
     while wanted > 0, ComputePool.shared.tryAcquire(1) == 1 {
@@ -236,7 +233,6 @@ final class RunFrame: @unchecked Sendable {
       let outcome: Outcome = ready.withLock { q in
         if let s = q.items.popLast() { return .item(s) }
         if q.finished || !wait { return .over }
-        q.callerWaiting = true
         callerIdle.store(true, ordering: .relaxed)
         return .sleep
       }
@@ -255,14 +251,18 @@ final class RunFrame: @unchecked Sendable {
     }
   }
 
+  /// Wakes the caller if it sleeps. Call with the ready queue locked.
+  private func wakeCaller() {
+    if callerIdle.load(ordering: .relaxed) {
+      callerIdle.store(false, ordering: .relaxed)
+      wake.signal()
+    }
+  }
+
   private func finish() {
     ready.withLock { q in
       q.finished = true
-      if q.callerWaiting {
-        q.callerWaiting = false
-        callerIdle.store(false, ordering: .relaxed)
-        wake.signal()
-      }
+      wakeCaller()
     }
   }
 

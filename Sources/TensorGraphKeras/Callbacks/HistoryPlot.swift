@@ -104,21 +104,21 @@ struct SVGChart {
     legend += "\n"
     for (i, s) in series.enumerated() {
       // Non-finite values (a diverged loss) break the line.
-      var segments: [[String]] = [[]]
+      var segments: [[(x: Double, y: Double)]] = [[]]
       for (e, v) in s.values.enumerated() {
         if v.isFinite {
-          segments[segments.count - 1].append("\(fmt(px(Double(e + 1)))),\(fmt(py(v)))")
+          segments[segments.count - 1].append((px(Double(e + 1)), py(v)))
         } else if !segments[segments.count - 1].isEmpty {
           segments.append([])
         }
       }
       let dash = s.dashed ? #" stroke-dasharray="6 4""# : ""
       for points in segments where !points.isEmpty {
-        body += #"<polyline points="\#(points.joined(separator: " "))" fill="none" stroke="\#(s.color)" stroke-width="2"\#(dash)/>"#
+        let list = points.map { "\(fmt($0.x)),\(fmt($0.y))" }.joined(separator: " ")
+        body += #"<polyline points="\#(list)" fill="none" stroke="\#(s.color)" stroke-width="2"\#(dash)/>"#
         body += "\n"
         for p in points {
-          let xy = p.split(separator: ",")
-          body += #"<circle cx="\#(xy[0])" cy="\#(xy[1])" r="2.5" fill="\#(s.color)"/>"#
+          body += #"<circle cx="\#(fmt(p.x))" cy="\#(fmt(p.y))" r="2.5" fill="\#(s.color)"/>"#
         }
         body += "\n"
       }

@@ -40,19 +40,29 @@ public enum KerasExamples {
   /// Random uint8 data shaped like a data set: images `[n] + imageShape`
   /// and labels in `0..<classes` shaped `[n] + labelShape` (CIFAR-10's
   /// labels are `[n, 1]`), for running the programs without the files.
+  ///
+  /// - Throws: ``TensorGraphError`` (`invalidArgument`) when a count or a
+  ///   dimension is negative or `classes` is not in `1...256`.
   public static func synthetic(
     trainCount: Int, testCount: Int, imageShape: [Int], classes: Int = 10, labelShape: [Int] = [], seed: UInt64 = 1
-  ) -> Dataset {
+  ) throws -> Dataset {
+    guard trainCount >= 0, testCount >= 0, (imageShape + labelShape).allSatisfy({ $0 >= 0 }) else {
+      throw TensorGraphError(
+        .invalidArgument,
+        "synthetic data needs non-negative counts and dimensions, not \(trainCount) and \(testCount) images of shape \(imageShape), labels \(labelShape)")
+    }
+    guard (1...256).contains(classes) else {
+      throw TensorGraphError(.invalidArgument, "synthetic uint8 labels need 1 to 256 classes, not \(classes)")
+    }
     var g = SplitMix64(seed: seed)
-    func part(_ n: Int) -> (x: Tensor, y: Tensor) {
+    func part(_ n: Int) throws -> (x: Tensor, y: Tensor) {
       let pixels = (0..<(imageShape.reduce(n, *))).map { _ in UInt8(truncatingIfNeeded: g.next()) }
-      let labels = (0..<n).map { _ in UInt8(g.next() % UInt64(classes)) }
+      let labels = (0..<(labelShape.reduce(n, *))).map { _ in UInt8(g.next() % UInt64(classes)) }
       return (
-        try! Tensor(shape: [n] + imageShape, scalars: pixels),
-        try! Tensor(shape: [n] + labelShape, scalars: labels)
+        try Tensor(shape: [n] + imageShape, scalars: pixels), try Tensor(shape: [n] + labelShape, scalars: labels)
       )
     }
-    return Dataset(train: part(trainCount), test: part(testCount))
+    return Dataset(train: try part(trainCount), test: try part(testCount))
   }
 
   /// A console that sends text to `log`.

@@ -124,8 +124,39 @@ public final class Conv2D: Layer {
   }
 }
 
-/// The pooling layers' common part: a window slid over height and width.
-public class Pooling2D {
+/// The window op a pooling layer applies.
+public protocol PoolingOp {
+  /// The Keras class name (`MaxPooling2D`).
+  static var className: String { get }
+  /// Adds the op (`MaxPool`, `AvgPool`) to the graph.
+  static func pool(_ g: Graph, _ x: Output, ksize: [Int], strides: [Int], padding: String) throws -> Output
+}
+
+/// `MaxPool`: the maximum over each window.
+public enum MaxPoolOp: PoolingOp {
+  public static let className = "MaxPooling2D"
+  public static func pool(_ g: Graph, _ x: Output, ksize: [Int], strides: [Int], padding: String) throws -> Output {
+    try g.maxPool(x, ksize: ksize, strides: strides, padding: padding, name: "MaxPool")
+  }
+}
+
+/// `AvgPool`: the mean over each window (with `"same"` padding, of the
+/// window's in-image values).
+public enum AvgPoolOp: PoolingOp {
+  public static let className = "AveragePooling2D"
+  public static func pool(_ g: Graph, _ x: Output, ksize: [Int], strides: [Int], padding: String) throws -> Output {
+    try g.avgPool(x, ksize: ksize, strides: strides, padding: padding, name: "AvgPool")
+  }
+}
+
+/// A window slid over height and width (`max_pooling2d/MaxPool`,
+/// `average_pooling2d/AvgPool`); use it as ``MaxPooling2D`` or
+/// ``AveragePooling2D``.
+///
+///     MaxPooling2D(2)      // (None, 26, 26, 32) → (None, 13, 13, 32)
+public final class Pooling2D<Op: PoolingOp>: Layer {
+  public static var className: String { Op.className }
+  public let state: LayerState
   /// The window's height and width.
   public let poolSize: [Int]
   /// The step between windows (default: the window).
@@ -133,48 +164,16 @@ public class Pooling2D {
   /// `"valid"` or `"same"`.
   public let padding: String
 
-  init(poolSize: [Int], strides: [Int]?, padding: String) {
-    self.poolSize = pair(poolSize)
-    self.strides = pair(strides ?? poolSize)
-    self.padding = padding.lowercased()
-  }
-
-  func checkBuild(_ layer: any Layer, _ shape: PartialShape) throws {
-    try checkWindow(layer: layer, "pool_size", poolSize)
-    try checkWindow(layer: layer, "strides", strides)
-    try checkPadding(layer: layer, padding)
-    guard shape.rank == 4 else {
-      throw TensorGraphError(
-        .shapeMismatch,
-        "layer '\(layer.name)' (\(type(of: layer).className)) needs inputs [batch, height, width, channels], "
-          + "but got shape \(Shape.tupleDescription(shape))")
-    }
-    try checkOutputSize(layer: layer, input: shape, window: poolSize, strides: strides, padding: padding)
-  }
-
-  func poolConfig() -> [String: ConfigValue] {
-    [
-      "pool_size": ints(poolSize), "strides": ints(strides), "padding": .string(padding),
-      "data_format": .string("channels_last"),
-    ]
-  }
-}
-
-/// The maximum over each window (`max_pooling2d/MaxPool`).
-///
-///     MaxPooling2D(2)      // (None, 26, 26, 32) → (None, 13, 13, 32)
-public final class MaxPooling2D: Pooling2D, Layer {
-  public static let className = "MaxPooling2D"
-  public let state: LayerState
-
   /// Creates the layer: window `poolSize` (one number or `[h, w]`),
   /// strides defaulting to the window, `"valid"` padding.
   public init(
     poolSize: [Int] = [2, 2], strides: [Int]? = nil, padding: String = "valid", inputShape: [Int?]? = nil,
     name: String? = nil
   ) {
+    self.poolSize = pair(poolSize)
+    self.strides = pair(strides ?? poolSize)
+    self.padding = padding.lowercased()
     state = LayerState(Self.self, name: name, inputShape: inputShape)
-    super.init(poolSize: poolSize, strides: strides, padding: padding)
   }
 
   /// Creates the layer with a square window (`MaxPooling2D(2)`).
@@ -183,53 +182,36 @@ public final class MaxPooling2D: Pooling2D, Layer {
   }
 
   public func build(_ inputShapes: [PartialShape], in context: BuildContext) throws {
-    try checkBuild(self, inputShapes[0])
+    let shape = inputShapes[0]
+    try checkWindow(layer: self, "pool_size", poolSize)
+    try checkWindow(layer: self, "strides", strides)
+    try checkPadding(layer: self, padding)
+    guard shape.rank == 4 else {
+      throw TensorGraphError(
+        .shapeMismatch,
+        "layer '\(name)' (\(Self.className)) needs inputs [batch, height, width, channels], "
+          + "but got shape \(Shape.tupleDescription(shape))")
+    }
+    try checkOutputSize(layer: self, input: shape, window: poolSize, strides: strides, padding: padding)
   }
 
   public func call(_ inputs: [Output], in context: CallContext) throws -> [Output] {
+    [try Op.pool(context.graph, inputs[0], ksize: poolSize, strides: strides, padding: padding.uppercased())]
+  }
+
+  public func config() -> [String: ConfigValue] {
     [
-      try context.graph.maxPool(
-        inputs[0], ksize: poolSize, strides: strides, padding: padding.uppercased(), name: "MaxPool")
+      "pool_size": ints(poolSize), "strides": ints(strides), "padding": .string(padding),
+      "data_format": .string("channels_last"),
     ]
   }
-
-  public func config() -> [String: ConfigValue] { poolConfig() }
 }
 
-/// The mean over each window (`average_pooling2d/AvgPool`); with `"same"`
-/// padding, the mean of the window's in-image values.
-public final class AveragePooling2D: Pooling2D, Layer {
-  public static let className = "AveragePooling2D"
-  public let state: LayerState
+/// The maximum over each window (`max_pooling2d/MaxPool`).
+public typealias MaxPooling2D = Pooling2D<MaxPoolOp>
 
-  /// Creates the layer: window `poolSize` (one number or `[h, w]`),
-  /// strides defaulting to the window, `"valid"` padding.
-  public init(
-    poolSize: [Int] = [2, 2], strides: [Int]? = nil, padding: String = "valid", inputShape: [Int?]? = nil,
-    name: String? = nil
-  ) {
-    state = LayerState(Self.self, name: name, inputShape: inputShape)
-    super.init(poolSize: poolSize, strides: strides, padding: padding)
-  }
-
-  /// Creates the layer with a square window (`AveragePooling2D(2)`).
-  public convenience init(_ poolSize: Int, strides: Int? = nil, padding: String = "valid", name: String? = nil) {
-    self.init(poolSize: [poolSize], strides: strides.map { [$0] }, padding: padding, name: name)
-  }
-
-  public func build(_ inputShapes: [PartialShape], in context: BuildContext) throws {
-    try checkBuild(self, inputShapes[0])
-  }
-
-  public func call(_ inputs: [Output], in context: CallContext) throws -> [Output] {
-    [
-      try context.graph.avgPool(
-        inputs[0], ksize: poolSize, strides: strides, padding: padding.uppercased(), name: "AvgPool")
-    ]
-  }
-
-  public func config() -> [String: ConfigValue] { poolConfig() }
-}
+/// The mean over each window (`average_pooling2d/AvgPool`).
+public typealias AveragePooling2D = Pooling2D<AvgPoolOp>
 
 /// The mean over height and width of each channel
 /// (`global_average_pooling2d/Mean`): `[batch, h, w, c]` → `[batch, c]`,

@@ -63,12 +63,7 @@ public struct LayerRegistry: Sendable {
         inputShape: inputShape(c), name: try c.string("name"))
     },
     "Flatten": { c, _ in Flatten(inputShape: inputShape(c), name: try c.string("name")) },
-    "Reshape": { c, _ in
-      guard let target = try c.value("target_shape").shapeValue, target.allSatisfy({ $0 != nil }) else {
-        throw TensorGraphError(.format, "\(c.context): config member 'target_shape' must be a list of integers")
-      }
-      return Reshape(target.map { $0! }, inputShape: inputShape(c), name: try c.string("name"))
-    },
+    "Reshape": { c, _ in Reshape(try intList(c, "target_shape"), inputShape: inputShape(c), name: try c.string("name")) },
     "Dropout": { c, _ in
       Dropout(try c.double("rate"), seed: c.optional("seed")?.intValue, inputShape: inputShape(c), name: try c.string("name"))
     },
@@ -80,28 +75,18 @@ public struct LayerRegistry: Sendable {
     },
     "Conv2D": { c, _ in
       Conv2D(
-        try c.int("filters"), kernelSize: try intPair(c, "kernel_size"),
-        strides: try optionalIntPair(c, "strides") ?? [1],
+        try c.int("filters"), kernelSize: try intList(c, "kernel_size"),
+        strides: try optionalIntList(c, "strides") ?? [1],
         padding: c.optional("padding")?.stringValue ?? "valid",
-        dilationRate: try optionalIntPair(c, "dilation_rate") ?? [1],
+        dilationRate: try optionalIntList(c, "dilation_rate") ?? [1],
         activation: ActivationFunction(c.optional("activation")?.stringValue ?? "linear"),
         useBias: c.optional("use_bias")?.boolValue ?? true,
         kernelInitializer: try c.optional("kernel_initializer").map(Initializer.init(config:)) ?? .glorotUniform,
         biasInitializer: try c.optional("bias_initializer").map(Initializer.init(config:)) ?? .zeros,
         inputShape: inputShape(c), name: try c.string("name"))
     },
-    "MaxPooling2D": { c, _ in
-      MaxPooling2D(
-        poolSize: try optionalIntPair(c, "pool_size") ?? [2, 2],
-        strides: try optionalIntPair(c, "strides"),
-        padding: c.optional("padding")?.stringValue ?? "valid", inputShape: inputShape(c), name: try c.string("name"))
-    },
-    "AveragePooling2D": { c, _ in
-      AveragePooling2D(
-        poolSize: try optionalIntPair(c, "pool_size") ?? [2, 2],
-        strides: try optionalIntPair(c, "strides"),
-        padding: c.optional("padding")?.stringValue ?? "valid", inputShape: inputShape(c), name: try c.string("name"))
-    },
+    "MaxPooling2D": { c, _ in try pooling(MaxPoolOp.self, c) },
+    "AveragePooling2D": { c, _ in try pooling(AvgPoolOp.self, c) },
     "GlobalAveragePooling2D": { c, _ in
       GlobalAveragePooling2D(
         keepdims: c.optional("keepdims")?.boolValue ?? false, inputShape: inputShape(c), name: try c.string("name"))
@@ -129,19 +114,25 @@ private func inputShape(_ c: ConfigReader) -> [Int?]? {
   c.optional("batch_input_shape")?.shapeValue.map { Array($0.dropFirst()) }
 }
 
-/// A config member holding one integer or a list of integers (Keras saves
-/// `kernel_size` as `[3, 3]`); `nil` when absent or null.
-private func optionalIntPair(_ c: ConfigReader, _ key: String) throws -> [Int]? {
-  guard let v = c.optional(key), v != .null else { return nil }
-  return try intPair(c, key)
+/// A pooling layer from its config.
+private func pooling<Op: PoolingOp>(_: Op.Type, _ c: ConfigReader) throws -> Pooling2D<Op> {
+  Pooling2D<Op>(
+    poolSize: try optionalIntList(c, "pool_size") ?? [2, 2], strides: try optionalIntList(c, "strides"),
+    padding: c.optional("padding")?.stringValue ?? "valid", inputShape: inputShape(c), name: try c.string("name"))
 }
 
-/// A config member holding one integer or a list of integers.
-private func intPair(_ c: ConfigReader, _ key: String) throws -> [Int] {
-  let v = try c.value(key)
-  if let i = v.intValue { return [i] }
-  guard let list = v.arrayValue?.compactMap(\.intValue), list.count == v.arrayValue?.count, !list.isEmpty else {
-    throw TensorGraphError(.format, "\(c.context): config member '\(key)' must be an integer or a list of integers")
+/// A config member holding a list of integers (`kernel_size: [3, 3]`);
+/// `nil` when absent or null.
+private func optionalIntList(_ c: ConfigReader, _ key: String) throws -> [Int]? {
+  guard let v = c.optional(key), v != .null else { return nil }
+  return try intList(c, key)
+}
+
+/// A config member holding a list of integers, read as a shape without
+/// unknown entries.
+private func intList(_ c: ConfigReader, _ key: String) throws -> [Int] {
+  guard let list = try c.value(key).shapeValue, list.allSatisfy({ $0 != nil }) else {
+    throw TensorGraphError(.format, "\(c.context): config member '\(key)' must be a list of integers")
   }
-  return list
+  return list.map { $0! }
 }
