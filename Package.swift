@@ -27,10 +27,14 @@ let package = Package(
       pkgConfig: "zlib",
       providers: [.apt(["zlib1g-dev"])]
     ),
+    // Float32 inner loops cloned per x86-64 ISA level (AVX-512, AVX2,
+    // baseline) and chosen at load time.
+    .target(name: "CTensorKernels"),
     .target(
       name: "TensorGraph",
       dependencies: [
         "COpenBLAS",
+        "CTensorKernels",
         .product(name: "RealModule", package: "swift-numerics"),
       ]
     ),

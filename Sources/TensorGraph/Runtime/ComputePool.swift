@@ -1,4 +1,5 @@
 import COpenBLAS
+import CTensorKernels
 import Dispatch
 import Foundation
 import Synchronization
@@ -12,6 +13,14 @@ import Synchronization
 /// `threadCount - 1` helper threads from the pool while tokens last.
 /// The size comes from `TENSORGRAPH_NUM_THREADS` or the number of active
 /// processors.
+///
+/// Helper threads come from Dispatch. A helper that finishes its work
+/// stays warm for a while (`TENSORGRAPH_SPIN_US`, default 200 µs): it
+/// polls for the next job instead of returning to Dispatch, so the next
+/// kernel split or ready node starts on it within a fraction of a
+/// microsecond instead of after a thread wake-up (tens of microseconds on
+/// a virtual machine) — what a training step of small kernels, or a
+/// forward pass whose first GEMM splits, is made of.
 public final class ComputePool: @unchecked Sendable {
   /// The shared pool.
   public static let shared = ComputePool(threadCount: defaultThreadCount)
@@ -23,14 +32,41 @@ public final class ComputePool: @unchecked Sendable {
     return max(1, ProcessInfo.processInfo.activeProcessorCount)
   }
 
+  /// `TENSORGRAPH_SPIN_US` when set to a non-negative integer, else 200:
+  /// how long an idle helper polls for work before returning its thread to
+  /// Dispatch.
+  public static var defaultSpinMicroseconds: Int {
+    if let s = ProcessInfo.processInfo.environment["TENSORGRAPH_SPIN_US"], let n = Int(s), n >= 0 { return n }
+    return 200
+  }
+
   /// Threads that may be busy at once (the caller included).
   public let threadCount: Int
+  /// How long an idle helper polls for work, in nanoseconds.
+  public let spinNanoseconds: UInt64
   private let spare: Atomic<Int>
   let queue = DispatchQueue.global(qos: .userInitiated)
 
-  /// Creates a pool allowing `threadCount` busy threads.
-  public init(threadCount: Int) {
+  /// Warm helpers polling for work and not yet promised a job: a
+  /// submitter claims one by decrementing this before posting its job, and
+  /// a helper leaves only by decrementing it, so every posted job has a
+  /// helper still polling to take it.
+  private let unclaimedSpinners = Atomic<Int>(0)
+  /// Jobs posted for warm helpers (`posted` mirrors the count, so polling
+  /// never takes the lock).
+  private let mailbox = Locked<[@Sendable () -> Void]>([])
+  private let posted = Atomic<Int>(0)
+  private let warmStartCount = Atomic<Int>(0)
+
+  /// Jobs started on a warm (polling) helper rather than a new Dispatch
+  /// work item, since the pool was created.
+  public var warmStarts: Int { warmStartCount.load(ordering: .relaxed) }
+
+  /// Creates a pool allowing `threadCount` busy threads, whose idle helpers
+  /// poll for work for `spinMicroseconds` before returning to Dispatch.
+  public init(threadCount: Int, spinMicroseconds: Int = ComputePool.defaultSpinMicroseconds) {
     self.threadCount = max(1, threadCount)
+    self.spinNanoseconds = UInt64(max(0, spinMicroseconds)) * 1000
     self.spare = Atomic(self.threadCount - 1)
     // OpenBLAS's own threads would run beside ours unaccounted for: BLAS
     // calls are single-threaded, and large GEMMs are split by the kernel
@@ -66,6 +102,72 @@ public final class ComputePool: @unchecked Sendable {
     if count > 0 { spare.add(count, ordering: .acquiringAndReleasing) }
   }
 
+  /// Runs `job` on a helper thread: a warm one when one is polling, else a
+  /// new Dispatch work item. The caller holds a helper token for it.
+  func submit(_ job: @escaping @Sendable () -> Void) {
+    var idle = unclaimedSpinners.load(ordering: .relaxed)
+    while idle > 0 {
+      let (claimed, original) = unclaimedSpinners.compareExchange(
+        expected: idle, desired: idle - 1, ordering: .acquiringAndReleasing)
+      if claimed {
+        mailbox.withLock { $0.append(job) }
+        posted.add(1, ordering: .releasing)
+        warmStartCount.add(1, ordering: .relaxed)
+        return
+      }
+      idle = original
+    }
+    queue.async { [self] in
+      job()
+      pollForWork()
+    }
+  }
+
+  /// Keeps a helper thread warm: runs posted jobs until none has come for
+  /// `spinNanoseconds`, then returns the thread to Dispatch.
+  private func pollForWork() {
+    guard spinNanoseconds > 0 else { return }
+    unclaimedSpinners.add(1, ordering: .acquiringAndReleasing)
+    var deadline = DispatchTime.now().uptimeNanoseconds + spinNanoseconds
+    var polls = 0
+    while true {
+      if posted.load(ordering: .acquiring) > 0, let job = takePosted() {
+        job()
+        unclaimedSpinners.add(1, ordering: .acquiringAndReleasing)
+        deadline = DispatchTime.now().uptimeNanoseconds + spinNanoseconds
+        polls = 0
+        continue
+      }
+      tg_cpu_relax()
+      polls += 1
+      guard polls & 63 == 0 else { continue }
+      // Every few microseconds, give the core to any other runnable thread
+      // (on a loaded machine a poller must not starve the threads doing
+      // the work; on an idle one the yield returns at once).
+      sched_yield()
+      guard DispatchTime.now().uptimeNanoseconds > deadline else { continue }
+      // Leave only if no submitter has claimed this helper's place: a
+      // claimed place means a job is on its way, and some poller must
+      // stay to take it.
+      let idle = unclaimedSpinners.load(ordering: .relaxed)
+      if idle > 0
+        && unclaimedSpinners.compareExchange(
+          expected: idle, desired: idle - 1, ordering: .acquiringAndReleasing
+        ).exchanged
+      {
+        return
+      }
+    }
+  }
+
+  private func takePosted() -> (@Sendable () -> Void)? {
+    mailbox.withLock { jobs in
+      guard !jobs.isEmpty else { return nil }
+      posted.subtract(1, ordering: .relaxed)
+      return jobs.removeFirst()
+    }
+  }
+
   /// Runs `body(chunk)` for every chunk in `0..<chunks`, on the calling
   /// thread and up to `limit - 1` borrowed helpers. Chunks are claimed in
   /// order from a shared counter; which thread runs a chunk varies, so
@@ -92,7 +194,7 @@ public final class ComputePool: @unchecked Sendable {
         if helpers < wanted, state.next.load(ordering: .relaxed) < chunks - 1 {
           let got = tryAcquire(wanted - helpers)
           for _ in 0..<got {
-            queue.async { [self] in
+            submit { [self] in
               state.drain()
               release(1)
             }

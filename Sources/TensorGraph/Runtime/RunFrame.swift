@@ -216,7 +216,7 @@ final class RunFrame: @unchecked Sendable {
       activeHelpers.add(1, ordering: .relaxed)
       let id = nextWorkerID.add(1, ordering: .relaxed).oldValue
       helpers.enter()
-      ComputePool.shared.queue.async { [self] in
+      ComputePool.shared.submit { [self] in
         work(from: nil, worker: id, isCaller: false)
         activeHelpers.subtract(1, ordering: .relaxed)
         ComputePool.shared.release(1)

@@ -199,8 +199,12 @@ extension BinaryLogicalFunction {
   /// The kernel (bool inputs, with broadcasting).
   public static func kernel(_ b: KernelBuildContext) throws -> KernelFunction {
     let p = staticBroadcastPattern(b)
-    return { ctx in try runBinary(ctx, p) { (x: Bool, y: Bool) -> Bool in apply(x, y) } }
+    return { ctx in try runBinary(ctx, p, LogicalMap<Self>.self) }
   }
+}
+
+@usableFromInline enum LogicalMap<F: BinaryLogicalFunction>: StaticBinaryMap {
+  @inlinable @inline(__always) static func call(_ a: Bool, _ b: Bool) -> Bool { F.apply(a, b) }
 }
 
 /// `x && y`.

@@ -54,7 +54,7 @@ extension EqualityFunction {
           ctx.setOutput(0, out)
           return
         }
-        try runBinary(ctx, p) { (x: T, y: T) -> Bool in apply(x, y) }
+        try runBinary(ctx, p, EqualityMap<Self, T>.self)
       }
     }
     switch b.inputs[0].dtype {
@@ -66,6 +66,10 @@ extension EqualityFunction {
     case .bool: return make(Bool.self)
     }
   }
+}
+
+@usableFromInline enum EqualityMap<F: EqualityFunction, T: TensorScalar>: StaticBinaryMap {
+  @inlinable @inline(__always) static func call(_ a: T, _ b: T) -> Bool { F.apply(a, b) }
 }
 
 // MARK: - Costs

@@ -40,10 +40,10 @@ public protocol UnaryFloatFunction: SendableMetatype {
 /// Runs a broadcasting binary op: fast paths for equal shapes and a scalar
 /// operand (split across threads when large, in place into a dying input
 /// when possible), the collapsed-pattern loop otherwise.
-@inlinable @inline(__always)
-func runBinary<A: TensorScalar, R: TensorScalar>(
-  _ ctx: KernelContext, _ staticPattern: BroadcastPattern?, _ f: (A, A) -> R
-) throws {
+@inlinable
+func runBinary<M: StaticBinaryMap>(_ ctx: KernelContext, _ staticPattern: BroadcastPattern?, _: M.Type) throws {
+  typealias A = M.Input
+  typealias R = M.Result
   var a = ctx.consumeInput(0), b = ctx.consumeInput(1)
   let pa = a.unsafePointer(as: A.self), pb = b.unsafePointer(as: A.self)
   let out: Tensor
@@ -54,12 +54,12 @@ func runBinary<A: TensorScalar, R: TensorScalar>(
     let po = out.unsafeMutablePointer(as: R.self)
     if a.shape == b.shape {
       ctx.forEachChunk(count: a.scalarCount, grain: elementwiseGrain) { r in
-        for i in r { po[i] = f(pa[i], pb[i]) }
+        zipLoop(M.self, pa + r.lowerBound, pb + r.lowerBound, po + r.lowerBound, r.count)
       }
     } else {
       let y = pb[0]
       ctx.forEachChunk(count: a.scalarCount, grain: elementwiseGrain) { r in
-        for i in r { po[i] = f(pa[i], y) }
+        zipLoop(M.self, pa + r.lowerBound, y, po + r.lowerBound, r.count)
       }
     }
   } else if a.scalarCount == 1 && a.rank <= b.rank {
@@ -67,7 +67,7 @@ func runBinary<A: TensorScalar, R: TensorScalar>(
     let po = out.unsafeMutablePointer(as: R.self)
     let x = pa[0]
     ctx.forEachChunk(count: b.scalarCount, grain: elementwiseGrain) { r in
-      for i in r { po[i] = f(x, pb[i]) }
+      zipLoop(M.self, x, pb + r.lowerBound, po + r.lowerBound, r.count)
     }
   } else {
     let pattern: BroadcastPattern
@@ -79,9 +79,52 @@ func runBinary<A: TensorScalar, R: TensorScalar>(
       throw ctx.error(.shapeMismatch, "incompatible shapes for broadcasting: \(a.shape) and \(b.shape)")
     }
     out = ctx.allocateOutput(0, dtype: R.dtype, shape: pattern.outputShape)
-    broadcastApply(pattern, pa, pb, out.unsafeMutablePointer(as: R.self), f)
+    broadcastApply(pattern, pa, pb, out.unsafeMutablePointer(as: R.self)) { M.call($0, $1) }
   }
   withExtendedLifetime((a, b)) { ctx.setOutput(0, out) }
+}
+
+/// A binary scalar function known by type (see ``StaticScalarMap``).
+@usableFromInline protocol StaticBinaryMap {
+  associatedtype Input: TensorScalar
+  associatedtype Result: TensorScalar
+  static func call(_ a: Input, _ b: Input) -> Result
+}
+
+@usableFromInline enum BinaryArithmeticMap<F: BinaryArithmeticFunction, T: TensorSignedScalar>: StaticBinaryMap {
+  @inlinable @inline(__always) static func call(_ a: T, _ b: T) -> T { F.apply(a, b) }
+}
+
+@usableFromInline enum BinaryFloatMap<F: BinaryFloatFunction, T: TensorFloatScalar>: StaticBinaryMap {
+  @inlinable @inline(__always) static func call(_ a: T, _ b: T) -> T { F.apply(a, b) }
+}
+
+@usableFromInline enum ComparisonMap<F: ComparisonFunction, T: TensorNumericScalar>: StaticBinaryMap {
+  @inlinable @inline(__always) static func call(_ a: T, _ b: T) -> Bool { F.apply(a, b) }
+}
+
+/// `y[i] = f(a[i], b[i])`.
+@inlinable
+func zipLoop<M: StaticBinaryMap>(
+  _: M.Type, _ a: UnsafePointer<M.Input>, _ b: UnsafePointer<M.Input>, _ y: UnsafeMutablePointer<M.Result>, _ n: Int
+) {
+  for i in 0..<n { y[i] = M.call(a[i], b[i]) }
+}
+
+/// `y[i] = f(a[i], b)`.
+@inlinable
+func zipLoop<M: StaticBinaryMap>(
+  _: M.Type, _ a: UnsafePointer<M.Input>, _ b: M.Input, _ y: UnsafeMutablePointer<M.Result>, _ n: Int
+) {
+  for i in 0..<n { y[i] = M.call(a[i], b) }
+}
+
+/// `y[i] = f(a, b[i])`.
+@inlinable
+func zipLoop<M: StaticBinaryMap>(
+  _: M.Type, _ a: M.Input, _ b: UnsafePointer<M.Input>, _ y: UnsafeMutablePointer<M.Result>, _ n: Int
+) {
+  for i in 0..<n { y[i] = M.call(a, b[i]) }
 }
 
 /// Runs a unary op, in place into its input when that dies here.
@@ -150,7 +193,7 @@ extension BinaryArithmeticFunction {
   public static func kernel(_ b: KernelBuildContext) throws -> KernelFunction {
     let p = staticBroadcastPattern(b)
     func make<T: TensorSignedScalar>(_: T.Type) -> KernelFunction {
-      { ctx in try runBinary(ctx, p) { (x: T, y: T) -> T in apply(x, y) } }
+      { ctx in try runBinary(ctx, p, BinaryArithmeticMap<Self, T>.self) }
     }
     switch b.inputs[0].dtype {
     case .float32: return make(Float.self)
@@ -167,7 +210,7 @@ extension BinaryFloatFunction {
   public static func kernel(_ b: KernelBuildContext) throws -> KernelFunction {
     let p = staticBroadcastPattern(b)
     func make<T: TensorFloatScalar>(_: T.Type) -> KernelFunction {
-      { ctx in try runBinary(ctx, p) { (x: T, y: T) -> T in apply(x, y) } }
+      { ctx in try runBinary(ctx, p, BinaryFloatMap<Self, T>.self) }
     }
     switch b.inputs[0].dtype {
     case .float32: return make(Float.self)
@@ -182,7 +225,7 @@ extension ComparisonFunction {
   public static func kernel(_ b: KernelBuildContext) throws -> KernelFunction {
     let p = staticBroadcastPattern(b)
     func make<T: TensorNumericScalar>(_: T.Type) -> KernelFunction {
-      { ctx in try runBinary(ctx, p) { (x: T, y: T) -> Bool in apply(x, y) } }
+      { ctx in try runBinary(ctx, p, ComparisonMap<Self, T>.self) }
     }
     switch b.inputs[0].dtype {
     case .float32: return make(Float.self)

@@ -24,8 +24,9 @@ public protocol NumericGradientFunction: SendableMetatype {
 /// Runs a same-shape binary op: in place into whichever input dies here,
 /// split across threads when large. Shapes that differ throw (the shape
 /// function merges them, so only unknown dimensions can get here).
-@inlinable @inline(__always)
-func runSameShape<T: TensorScalar>(_ ctx: KernelContext, _ f: (T, T) -> T) throws {
+@inlinable
+func runSameShape<M: StaticBinaryMap>(_ ctx: KernelContext, _: M.Type) throws where M.Result == M.Input {
+  typealias T = M.Input
   var a = ctx.consumeInput(0), b = ctx.consumeInput(1)
   guard a.shape == b.shape else {
     let names = ctx.node.def.inputs.map(\.name)
@@ -38,9 +39,17 @@ func runSameShape<T: TensorScalar>(_ ctx: KernelContext, _ f: (T, T) -> T) throw
   let pa = a.unsafePointer(as: T.self), pb = b.unsafePointer(as: T.self)
   let po = out.unsafeMutablePointer(as: T.self)
   ctx.forEachChunk(count: a.scalarCount, grain: elementwiseGrain) { r in
-    for i in r { po[i] = f(pa[i], pb[i]) }
+    zipLoop(M.self, pa + r.lowerBound, pb + r.lowerBound, po + r.lowerBound, r.count)
   }
   withExtendedLifetime((a, b)) { ctx.setOutput(0, out) }
+}
+
+@usableFromInline enum FloatGradientMap<F: FloatGradientFunction, T: TensorFloatScalar>: StaticBinaryMap {
+  @inlinable @inline(__always) static func call(_ a: T, _ b: T) -> T { F.apply(a, b) }
+}
+
+@usableFromInline enum NumericGradientMap<F: NumericGradientFunction, T: TensorNumericScalar>: StaticBinaryMap {
+  @inlinable @inline(__always) static func call(_ a: T, _ b: T) -> T { F.apply(a, b) }
 }
 
 // MARK: - Kernel factories
@@ -49,7 +58,7 @@ extension FloatGradientFunction {
   /// The kernel for the node's dtype (`float32`, `float64`).
   public static func kernel(_ b: KernelBuildContext) throws -> KernelFunction {
     func make<T: TensorFloatScalar>(_: T.Type) -> KernelFunction {
-      { ctx in try runSameShape(ctx) { (x: T, y: T) -> T in apply(x, y) } }
+      { ctx in try runSameShape(ctx, FloatGradientMap<Self, T>.self) }
     }
     switch b.inputs[0].dtype {
     case .float32: return make(Float.self)
@@ -63,7 +72,7 @@ extension NumericGradientFunction {
   /// The kernel for the node's dtype (every numeric dtype).
   public static func kernel(_ b: KernelBuildContext) throws -> KernelFunction {
     func make<T: TensorNumericScalar>(_: T.Type) -> KernelFunction {
-      { ctx in try runSameShape(ctx) { (x: T, y: T) -> T in apply(x, y) } }
+      { ctx in try runSameShape(ctx, NumericGradientMap<Self, T>.self) }
     }
     switch b.inputs[0].dtype {
     case .float32: return make(Float.self)

@@ -1,0 +1,76 @@
+// Fused optimizer updates (see CTensorKernels.h). Each loop is written once
+// and cloned per ISA level; the compiler vectorizes each clone for its
+// level. `__builtin_elementwise_sqrt` is the IEEE square root without
+// errno, so the loops vectorize without -fno-math-errno; the absolute
+// values match the Swift loops' `magnitude` (a no-op on valid state).
+
+#include "CTensorKernels.h"
+
+#pragma STDC FP_CONTRACT OFF
+
+#if defined(__x86_64__) && defined(__ELF__)
+#define TG_CLONES __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
+#else
+#define TG_CLONES
+#endif
+
+TG_CLONES
+void tg_apply_adam_f32(float *restrict w, float *restrict m, float *restrict v, const float *restrict g,
+                       ptrdiff_t n, float alpha, float c1, float c2, float eps, float beta1, int nesterov) {
+  if (nesterov) {
+    for (ptrdiff_t i = 0; i < n; i++) {
+      float gi = g[i];
+      float mi = m[i] + (gi - m[i]) * c1;
+      float vi = v[i] + (gi * gi - v[i]) * c2;
+      m[i] = mi;
+      v[i] = vi;
+      w[i] -= alpha * (mi * beta1 + c1 * gi) / (__builtin_elementwise_sqrt(__builtin_elementwise_abs(vi)) + eps);
+    }
+  } else {
+    for (ptrdiff_t i = 0; i < n; i++) {
+      float gi = g[i];
+      float mi = m[i] + (gi - m[i]) * c1;
+      float vi = v[i] + (gi * gi - v[i]) * c2;
+      m[i] = mi;
+      v[i] = vi;
+      w[i] -= alpha * mi / (__builtin_elementwise_sqrt(__builtin_elementwise_abs(vi)) + eps);
+    }
+  }
+}
+
+TG_CLONES
+void tg_apply_momentum_f32(float *restrict w, float *restrict a, const float *restrict g, ptrdiff_t n, float lr,
+                           float momentum, int nesterov) {
+  if (nesterov) {
+    for (ptrdiff_t i = 0; i < n; i++) {
+      float ai = a[i] * momentum + g[i];
+      a[i] = ai;
+      w[i] -= (g[i] + ai * momentum) * lr;
+    }
+  } else {
+    for (ptrdiff_t i = 0; i < n; i++) {
+      float ai = a[i] * momentum + g[i];
+      a[i] = ai;
+      w[i] -= lr * ai;
+    }
+  }
+}
+
+TG_CLONES
+void tg_apply_gradient_descent_f32(float *restrict w, const float *restrict d, ptrdiff_t n, float alpha) {
+  for (ptrdiff_t i = 0; i < n; i++) w[i] -= alpha * d[i];
+}
+
+TG_CLONES
+void tg_apply_rmsprop_f32(float *restrict w, float *restrict ms, float *restrict mom, const float *restrict g,
+                          ptrdiff_t n, float lr, float rho, float momentum, float eps) {
+  float c = 1 - rho;
+  for (ptrdiff_t i = 0; i < n; i++) {
+    float gi = g[i];
+    float s = ms[i] + (gi * gi - ms[i]) * c;
+    ms[i] = s;
+    float u = mom[i] * momentum + lr * gi / __builtin_elementwise_sqrt(__builtin_elementwise_abs(s + eps));
+    mom[i] = u;
+    w[i] -= u;
+  }
+}

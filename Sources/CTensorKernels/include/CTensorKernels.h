@@ -1,0 +1,54 @@
+// Float32 inner loops compiled once per x86-64 instruction-set level
+// (AVX-512, AVX2+FMA, baseline SSE2) and chosen at load time by the
+// dynamic linker (`target_clones`, an ELF ifunc). Swift has no per-function
+// target attribute, so without these the package's loops compile for the
+// baseline ISA only: 4-wide vectors, no FMA.
+//
+// Every function computes exactly what the Swift scalar loop beside its
+// caller computes, element by element, with the same operations in the
+// same order (floating-point contraction is off): results are bitwise
+// equal on every ISA level. Pointers may alias only where noted.
+
+#ifndef CTENSORKERNELS_H
+#define CTENSORKERNELS_H
+
+#include <stddef.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/// Adam (TensorFlow's ApplyAdam): m += (g - m)·c1; v += (g·g - v)·c2;
+/// w -= alpha·m / (sqrt(v) + eps), or with Nesterov
+/// w -= alpha·(m·beta1 + c1·g) / (sqrt(v) + eps).
+void tg_apply_adam_f32(float *w, float *m, float *v, const float *g, ptrdiff_t n, float alpha, float c1,
+                       float c2, float eps, float beta1, int nesterov);
+
+/// Momentum (ApplyMomentum): a = a·momentum + g; w -= lr·a, or with
+/// Nesterov w -= (g + a·momentum)·lr.
+void tg_apply_momentum_f32(float *w, float *a, const float *g, ptrdiff_t n, float lr, float momentum,
+                           int nesterov);
+
+/// Gradient descent (ApplyGradientDescent): w -= alpha·d.
+void tg_apply_gradient_descent_f32(float *w, const float *d, ptrdiff_t n, float alpha);
+
+/// RMSProp (ApplyRMSProp): ms += (g·g - ms)·(1 - rho);
+/// mom = mom·momentum + lr·g / sqrt(ms + eps); w -= mom.
+void tg_apply_rmsprop_f32(float *w, float *ms, float *mom, const float *g, ptrdiff_t n, float lr, float rho,
+                          float momentum, float eps);
+
+/// A spin-wait hint to the core (x86 `pause`, Arm `yield`): the thread
+/// polling for work lets its sibling hyperthread run and saves power.
+static inline void tg_cpu_relax(void) {
+#if defined(__x86_64__) || defined(__i386__)
+  __builtin_ia32_pause();
+#elif defined(__aarch64__) || defined(__arm__)
+  __asm__ __volatile__("yield");
+#endif
+}
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif
