@@ -101,22 +101,28 @@ final class Unchecked<T>: @unchecked Sendable {
 
 extension KerasBenchmarks {
   /// Prints the mean time of every node of the Fashion-MNIST model's
-  /// compiled training step over 300 traced steps (`tg bench --keras-trace`).
-  public static func traceStep(threads: Int?, hidden: [Int] = [128], batch: Int = 32, timeline: Bool = false) throws {
+  /// compiled training step over 300 traced steps (`tg bench --keras-trace`),
+  /// or of its forward pass (the predict graph) with `forward`.
+  public static func traceStep(
+    threads: Int?, hidden: [Int] = [128], batch: Int = 32, timeline: Bool = false, forward: Bool = false
+  ) throws {
     let m = try model(hidden: hidden, threads: threads)
     let (x, y) = data(max(batch, 256))
     try m.fit(x, y, batchSize: batch, epochs: 1, verbose: 0)
     print("graph nodes:", m.graph.nodes.count)
     var total: [String: (UInt64, Int)] = [:]
-    let fetches = try ["loss/value", "metrics/accuracy/total"].map { try m.graph.output(named: $0) }
-    let train = try m.graph.requireNode(named: "Adam")
+    let fetches =
+      forward
+      ? m.outputs.map(\.output) : try ["loss/value", "metrics/accuracy/total"].map { try m.graph.output(named: $0) }
+    let targets = forward ? [] : [try m.graph.requireNode(named: "Adam")]
     let xin = try m.graph.output(named: "flatten_input"), tin = try m.graph.output(named: lastLayerTarget(m))
     let xb = try x.rows(0..<batch), yb = try y.rows(0..<batch)
     var steps = 0
     var spans: [Double] = [], busy: [Double] = []
     for _ in 0..<300 {
       let r = try m.session.run(
-        fetches: fetches, feeds: [xin: xb, tin: yb], targets: [train], options: RunOptions(trace: true))
+        fetches: fetches, feeds: forward ? [xin: xb] : [xin: xb, tin: yb], targets: targets,
+        options: RunOptions(trace: true))
       let events = r.metadata.trace!.events
       steps = events.count
       let start = events.map(\.startNanoseconds).min() ?? 0
@@ -131,7 +137,8 @@ extension KerasBenchmarks {
     }
     if timeline {
       let r = try m.session.run(
-        fetches: fetches, feeds: [xin: xb, tin: yb], targets: [train], options: RunOptions(trace: true))
+        fetches: fetches, feeds: forward ? [xin: xb] : [xin: xb, tin: yb], targets: targets,
+        options: RunOptions(trace: true))
       let events = r.metadata.trace!.events.sorted { $0.startNanoseconds < $1.startNanoseconds }
       let t0 = events.first?.startNanoseconds ?? 0
       for e in events where e.durationNanoseconds > 3000 {

@@ -33,6 +33,9 @@ struct Bench: ParsableCommand {
   @Flag(help: "With --keras-trace: also print one step's timeline (start, duration and thread of each node over 3 µs).")
   var timeline = false
 
+  @Flag(help: "With --keras-trace: trace the model's forward pass (its predict graph) instead of the training step.")
+  var traceForward = false
+
   @Flag(
     help: "Time one fit epoch and the same epoch's training steps alone, single-threaded, as wall and on-CPU time (robust on a shared machine), and exit.")
   var kerasCPU = false
@@ -56,7 +59,7 @@ struct Bench: ParsableCommand {
       guard !hidden.isEmpty, traceBatch > 0 else {
         throw ValidationError("--trace-hidden takes widths such as 512,512 and --trace-batch a positive size")
       }
-      try KerasBenchmarks.traceStep(threads: threads, hidden: hidden, batch: traceBatch, timeline: timeline)
+      try KerasBenchmarks.traceStep(threads: threads, hidden: hidden, batch: traceBatch, timeline: timeline, forward: traceForward)
       return
     }
     if list {

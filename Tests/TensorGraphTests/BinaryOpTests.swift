@@ -181,6 +181,29 @@ func referenceBroadcast(
     }
   }
 
+  /// Vector-matrix products large enough that the gemv splits in two
+  /// blocks of the output (≥ 2¹⁸ matrix elements), with an odd output
+  /// count so the blocks differ in size; 1 and 2 threads give the same bits.
+  @Test(arguments: [false, true], [false, true])
+  func largeVectorProductsMatchNestedLoops(ta: Bool, tb: Bool) throws {
+    for (m, n, k) in [(1, 517, 784), (601, 1, 512)] {
+      var rng = TestRandom(seed: UInt64(m + n + k))
+      let a = rng.uniform(m * k), b = rng.uniform(k * n)
+      let expected = Self.reference(a, b, m: m, n: n, k: k, ta: ta, tb: tb)
+      for dtype in [DType.float32, .float64] {
+        let g = Graph()
+        let sa = ta ? [k, m] : [m, k], sb = tb ? [n, k] : [k, n]
+        let x = try g.constant(dtype == .float32 ? Tensor.f32(a, sa) : Tensor.f64(a, sa))
+        let y = try g.constant(dtype == .float32 ? Tensor.f32(b, sb) : Tensor.f64(b, sb))
+        let z = try g.matMul(x, y, transposeA: ta, transposeB: tb)
+        let two = try Session(graph: g, options: SessionOptions(threads: 2)).run(z)
+        let one = try Session(graph: g, options: SessionOptions(threads: 1)).run(z)
+        expectClose(two, expected, shape: [m, n], tolerance: dtype == .float32 ? 1e-4 : 1e-12)
+        #expect(two == one)
+      }
+    }
+  }
+
   @Test func integerMatMul() throws {
     let g = Graph()
     let a = try g.constant(try Tensor([[1, 2], [3, 4]] as [[Int32]]))

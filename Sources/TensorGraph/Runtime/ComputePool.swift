@@ -126,38 +126,48 @@ public final class ComputePool: @unchecked Sendable {
   /// Keeps a helper thread warm: runs posted jobs until none has come for
   /// `spinNanoseconds`, then returns the thread to Dispatch.
   private func pollForWork() {
-    guard spinNanoseconds > 0 else { return }
+    serve(forNanoseconds: spinNanoseconds) { false }
+  }
+
+  /// Runs jobs posted to warm helpers on the calling thread until `stop()`
+  /// holds or none has come for `nanoseconds`. A run's calling thread that
+  /// is out of work serves here before it sleeps, so a kernel split by a
+  /// helper (a GEMM's column blocks) gets the idle core at once.
+  func serve(forNanoseconds nanoseconds: UInt64, until stop: () -> Bool) {
+    guard nanoseconds > 0 else { return }
     unclaimedSpinners.add(1, ordering: .acquiringAndReleasing)
-    var deadline = DispatchTime.now().uptimeNanoseconds + spinNanoseconds
+    var deadline = DispatchTime.now().uptimeNanoseconds + nanoseconds
     var polls = 0
     while true {
       if posted.load(ordering: .acquiring) > 0, let job = takePosted() {
+        // Taking a job used up this thread's place among the pollers.
         job()
+        if stop() { return }
         unclaimedSpinners.add(1, ordering: .acquiringAndReleasing)
-        deadline = DispatchTime.now().uptimeNanoseconds + spinNanoseconds
+        deadline = DispatchTime.now().uptimeNanoseconds + nanoseconds
         polls = 0
         continue
       }
       tg_cpu_relax()
       polls += 1
+      if polls & 15 == 0 && stop() && leave() { return }
       guard polls & 63 == 0 else { continue }
       // Every few microseconds, give the core to any other runnable thread
       // (on a loaded machine a poller must not starve the threads doing
       // the work; on an idle one the yield returns at once).
       sched_yield()
-      guard DispatchTime.now().uptimeNanoseconds > deadline else { continue }
-      // Leave only if no submitter has claimed this helper's place: a
-      // claimed place means a job is on its way, and some poller must
-      // stay to take it.
-      let idle = unclaimedSpinners.load(ordering: .relaxed)
-      if idle > 0
-        && unclaimedSpinners.compareExchange(
-          expected: idle, desired: idle - 1, ordering: .acquiringAndReleasing
-        ).exchanged
-      {
-        return
-      }
+      if DispatchTime.now().uptimeNanoseconds > deadline && leave() { return }
     }
+  }
+
+  /// Gives up a poller's place unless a submitter has claimed it: a claimed
+  /// place means a job is on its way, and some poller must stay to take it.
+  private func leave() -> Bool {
+    let idle = unclaimedSpinners.load(ordering: .relaxed)
+    return idle > 0
+      && unclaimedSpinners.compareExchange(
+        expected: idle, desired: idle - 1, ordering: .acquiringAndReleasing
+      ).exchanged
   }
 
   private func takePosted() -> (@Sendable () -> Void)? {
@@ -180,7 +190,7 @@ public final class ComputePool: @unchecked Sendable {
       return
     }
     // The caller never waits for a helper to wake up: it claims chunks
-    // itself from the start, and waits at the end only for chunks a helper
+    // itself from the start (helpers claim from the end), and waits at the end only for chunks a helper
     // has claimed and is still running. A helper that wakes after every
     // chunk is claimed finds nothing to do, never touches `body`, and
     // returns its token. Before each chunk it claims, the caller borrows
@@ -191,7 +201,7 @@ public final class ComputePool: @unchecked Sendable {
       state.body = escapable
       var helpers = 0
       while true {
-        if helpers < wanted, state.next.load(ordering: .relaxed) < chunks - 1 {
+        if helpers < wanted, state.remaining > 1 {
           let got = tryAcquire(wanted - helpers)
           for _ in 0..<got {
             submit { [self] in
@@ -201,7 +211,7 @@ public final class ComputePool: @unchecked Sendable {
           }
           helpers += got
         }
-        guard state.runOne() else { break }
+        guard state.runOne(fromFront: true) else { break }
       }
       state.waitUntilDone()
       // Every claimed chunk has finished, and no chunk is left to claim:
@@ -212,10 +222,16 @@ public final class ComputePool: @unchecked Sendable {
 }
 
 /// The shared counters of one ``ComputePool/parallelFor(chunks:limit:_:)``.
+///
+/// The caller claims chunks from the front, helpers from the back, so that
+/// in a kernel run step after step (a GEMM split in column blocks) each
+/// thread tends to get the same blocks every time and finds their operands
+/// in its own core's cache; they meet wherever the helpers' late start
+/// puts them.
 private final class ParallelForState: @unchecked Sendable {
   let chunks: Int
-  /// The next chunk to claim.
-  let next = Atomic<Int>(0)
+  /// The unclaimed chunks `front..<back`, packed as `front | back << 32`.
+  let unclaimed: Atomic<Int>
   /// Chunks finished.
   let done = Atomic<Int>(0)
   /// The chunk body, set while chunks may be claimed. Read only by a
@@ -223,21 +239,39 @@ private final class ParallelForState: @unchecked Sendable {
   /// clearing it.
   var body: ((Int) -> Void)?
 
-  init(chunks: Int) { self.chunks = chunks }
+  init(chunks: Int) {
+    precondition(chunks < 1 << 31)
+    self.chunks = chunks
+    unclaimed = Atomic(chunks << 32)
+  }
 
-  /// Claims and runs chunks until none are left.
+  /// Chunks not yet claimed.
+  var remaining: Int {
+    let v = unclaimed.load(ordering: .relaxed)
+    return (v >> 32) - (v & 0xFFFF_FFFF)
+  }
+
+  /// Claims and runs chunks from the back until none are left (helpers).
   func drain() {
-    while runOne() {}
+    while runOne(fromFront: false) {}
   }
 
   /// Claims and runs one chunk; `false` when none was left.
   @inline(__always)
-  func runOne() -> Bool {
-    let c = next.add(1, ordering: .relaxed).oldValue
-    if c >= chunks { return false }
-    body.unsafelyUnwrapped(c)
-    done.add(1, ordering: .releasing)
-    return true
+  func runOne(fromFront: Bool) -> Bool {
+    var v = unclaimed.load(ordering: .relaxed)
+    while true {
+      let front = v & 0xFFFF_FFFF, back = v >> 32
+      if front >= back { return false }
+      let (claimed, original) = unclaimed.compareExchange(
+        expected: v, desired: fromFront ? v + 1 : v - (1 << 32), ordering: .relaxed)
+      if claimed {
+        body.unsafelyUnwrapped(fromFront ? front : back - 1)
+        done.add(1, ordering: .releasing)
+        return true
+      }
+      v = original
+    }
   }
 
   /// Returns once every chunk has finished (chunks still running on a

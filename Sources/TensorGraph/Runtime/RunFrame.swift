@@ -240,13 +240,17 @@ final class RunFrame: @unchecked Sendable {
       case .item(let s): return s
       case .over: return nil
       case .sleep:
-        // A sleeping caller is not busy: lend its place in the thread
+        // A waiting caller is not busy: lend its place in the thread
         // budget, so that a helper running a large kernel can split it
         // across the cores, and take it back on waking (which may
         // oversubscribe by one thread until that kernel's helper returns).
-        ComputePool.shared.release(1)
+        // Before sleeping, serve the pool's jobs for a while: a helper's
+        // kernel that splits then runs its chunks here at once.
+        let pool = ComputePool.shared
+        pool.release(1)
+        pool.serve(forNanoseconds: pool.spinNanoseconds) { !callerIdle.load(ordering: .relaxed) }
         wake.wait()
-        ComputePool.shared.reclaim(1)
+        pool.reclaim(1)
       }
     }
   }

@@ -123,6 +123,38 @@ extension Int64: GEMMScalar {
 /// core budget.
 let gemmSplitFlops = 1 << 22
 
+/// Matrices of at least this many elements split their gemv in two blocks
+/// of the output. A gemv reads its whole matrix once and is bound by memory
+/// bandwidth: on two cores each reads half, and a weight matrix that is
+/// read every step (1.6 MB for 784×512) stays in the two cores' L2 caches
+/// instead of streaming from L3.
+let gemvSplitElements = 1 << 18
+
+/// `y = op(A)·x` for row-major A of `rows × cols`, split in two blocks of
+/// `y` for large matrices (by shape only, so results do not depend on the
+/// thread count); `false` when `T` has no BLAS gemv.
+@inline(__always)
+func gemv<T: GEMMScalar>(
+  _ ctx: KernelContext?, trans: Bool, rows: Int, cols: Int, a: UnsafePointer<T>, lda: Int, x: UnsafePointer<T>,
+  y: UnsafeMutablePointer<T>
+) -> Bool {
+  let outputs = trans ? cols : rows
+  guard let ctx, T.self == Float.self || T.self == Double.self, rows * cols >= gemvSplitElements, outputs >= 64
+  else {
+    return T.gemv(trans: trans, rows: rows, cols: cols, a: a, lda: lda, x: x, y: y)
+  }
+  let block = (outputs / 2 + 15) / 16 * 16
+  ctx.parallelFor(chunks: 2) { part in
+    let o0 = part * block, count = Swift.min(block, outputs - o0)
+    // Without `trans` the outputs are A's rows; with it, A's columns.
+    _ =
+      trans
+      ? T.gemv(trans: true, rows: rows, cols: count, a: a + o0, lda: lda, x: x, y: y + o0)
+      : T.gemv(trans: false, rows: count, cols: cols, a: a + o0 * lda, lda: lda, x: x, y: y + o0)
+  }
+  return true
+}
+
 /// `C = op(A)·op(B)` (row-major, contiguous operands), C of shape m×n:
 /// gemv when either dimension of C is 1, a two-way split of the columns (or
 /// rows) for large products, one sgemm otherwise. The path depends only on
@@ -139,11 +171,11 @@ func gemm<T: GEMMScalar>(
   }
   let lda = transA ? m : k, ldb = transB ? k : n
   // A row vector times B: y = op(B)ᵀ-free gemv over B's storage.
-  if m == 1 && T.gemv(trans: !transB, rows: transB ? n : k, cols: transB ? k : n, a: b, lda: ldb, x: a, y: c) {
+  if m == 1 && gemv(ctx, trans: !transB, rows: transB ? n : k, cols: transB ? k : n, a: b, lda: ldb, x: a, y: c) {
     return
   }
   // A times a column vector (b has stride 1 in either layout when n == 1).
-  if n == 1 && T.gemv(trans: transA, rows: transA ? k : m, cols: transA ? m : k, a: a, lda: lda, x: b, y: c) {
+  if n == 1 && gemv(ctx, trans: transA, rows: transA ? k : m, cols: transA ? m : k, a: a, lda: lda, x: b, y: c) {
     return
   }
   let flops = 2 * m * n * k
