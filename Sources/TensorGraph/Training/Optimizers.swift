@@ -7,11 +7,34 @@
 ///     let train = try AdamOptimizer(learningRate: 0.01).minimize(loss)
 ///     for batch in batches { try session.run(targets: [train], feeds: …) }
 ///
-/// Every update waits for every gradient (TensorFlow's `GATE_GRAPH`): the
-/// updates write variables in place, and a gradient computed from a
-/// variable must not see it half-updated. The parallel scheduler would
-/// otherwise run the update of a layer's weights while the gradient of an
-/// earlier layer still reads them.
+/// Updates write variables in place, so the update of a variable must not
+/// run while a node that reads the variable has yet to run: the parallel
+/// scheduler would otherwise update a layer's weights while the gradient
+/// of an earlier layer (`dx = dy · Wᵀ`) still reads them. Each update takes
+/// its gradient through an `Identity` (under `<optimizer>/gradient_gate`)
+/// that waits for that gradient and for every node that reads the
+/// variable — its `/read` or a view of it (`Reshape`, `Squeeze`, … of the
+/// same buffer) — and is not already an ancestor of the gradient. Readers
+/// that are ancestors (the forward `MatMul`) finish first anyway and get no
+/// control edge, so the remapper still fuses them. TensorFlow's `GATE_OP`
+/// is the nearest analogue (each gradient op's outputs are released
+/// together, so `dW` waits for `dx`); unlike `GATE_GRAPH`, which
+/// TensorGraph used before, an update does not wait for the other
+/// variables' gradients, so each gradient's buffer is freed once its own
+/// update has run.
+///
+/// The guarantee covers the readers in the graph when the gradients are
+/// applied that a training step runs anyway (what the gradients need), and
+/// the others that are computed only from the step's feeds, variables and
+/// constants (a weight-norm metric, a second prediction from the same
+/// input), which then run in every step. Readers that would bring more into
+/// every step — another feed, a stateful op (an `Assign`, a random op), or
+/// a value the step computes (such as the gradient of the first layer's
+/// input, which `gradients` builds and nothing needs) — are not waited for,
+/// nor are readers added later: fetched in the same `Session.run` as the
+/// update, they may see the variable before or after it, as under
+/// TensorFlow's gating. Slot variables are read only by their update and
+/// need no gate.
 public protocol Optimizer: Sendable {
   /// The name scope of the update ops and the suffix of slot variables
   /// (`Adam`, `GradientDescent`).
@@ -65,12 +88,16 @@ extension Optimizer {
     return try graph.withSourceLocation(site) {
       let scope = graph.withNameScope(name) { graph.currentScope }
       return try graph.withNameScope(scope + "/") {
-        // TensorFlow's `tuple`: each gradient passes through an Identity that
-        // waits for all gradients, so no update starts before every gradient
-        // is computed (slot variables, created by `update`, stay ungated).
-        let gate = present.map { graph.node(at: $0.0.nodeID) }
+        // Each gradient passes through an Identity that waits for it and for
+        // the variable's readers that do not run before it anyway (see
+        // `Optimizer`); the gates are computed before any node is added, so
+        // one variable's update is no reader of another's (slot variables,
+        // created by `update`, stay ungated).
+        let gates = graph.updateGates(present.map { (gradient: $0.0, variable: $0.1) })
         let gated = try graph.withNameScope("gradient_gate") {
-          try graph.withControlDependencies(gate) { try present.map { try graph.identity($0.0) } }
+          try zip(present, gates).map { pair, gate in
+            try graph.withControlDependencies(gate) { try graph.identity(pair.0) }
+          }
         }
         let updates = try zip(gated, present).map { (gradient, pair) in
           try graph.withNameScope("update_" + pair.1.node.name) { try update(pair.1, gradient: gradient, in: graph) }
