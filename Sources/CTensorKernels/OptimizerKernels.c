@@ -8,7 +8,14 @@
 
 #pragma STDC FP_CONTRACT OFF
 
-#if defined(__x86_64__) && defined(__ELF__)
+#ifndef __has_feature
+#define __has_feature(x) 0
+#endif
+
+// The clones' resolver runs while the dynamic linker relocates the
+// library, before ThreadSanitizer's runtime is up: a TSan-instrumented
+// resolver crashes the process, so sanitized builds use the baseline loop.
+#if defined(__x86_64__) && defined(__ELF__) && !__has_feature(thread_sanitizer)
 #define TG_CLONES __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
 #else
 #define TG_CLONES

@@ -88,10 +88,13 @@ struct Bench: ParsableCommand {
     }
     if memory {
       FileHandle.standardError.write(Data("peak memory…\n".utf8))
-      let (planned, unplanned) = try MLPBenchmarks.peakMemory(threads: threads)
+      let p = try MLPBenchmarks.peakMemory(threads: threads)
       print(String(
-        format: "\nPeak memory, training step 784-512-512-10 at batch 128: planned %.2f MB, unplanned %.2f MB (%.0f%%)",
-        Double(planned) / 1e6, Double(unplanned) / 1e6, 100 * Double(planned) / Double(max(unplanned, 1))))
+        format:
+          "\nPeak memory, training step 784-512-512-10 at batch 128 (median of 20 steps): planned %.2f MB, unplanned %.2f MB (%.0f%%); largest: planned %.2f MB, unplanned %.2f MB (%.0f%%)",
+        Double(p.planned) / 1e6, Double(p.unplanned) / 1e6, 100 * Double(p.planned) / Double(max(p.unplanned, 1)),
+        Double(p.plannedMax) / 1e6, Double(p.unplannedMax) / 1e6,
+        100 * Double(p.plannedMax) / Double(max(p.unplannedMax, 1))))
     }
   }
 }
