@@ -119,6 +119,7 @@ extension KerasBenchmarks {
     let xb = try x.rows(0..<batch), yb = try y.rows(0..<batch)
     var steps = 0
     var spans: [Double] = [], busy: [Double] = []
+    var slowest: [RunTrace.Event] = []
     for _ in 0..<300 {
       let r = try m.session.run(
         fetches: fetches, feeds: forward ? [xin: xb] : [xin: xb, tin: yb], targets: targets,
@@ -128,6 +129,7 @@ extension KerasBenchmarks {
       let start = events.map(\.startNanoseconds).min() ?? 0
       let end = events.map { $0.startNanoseconds + $0.durationNanoseconds }.max() ?? 0
       spans.append(Double(end - start) / 1000)
+      if spans.last! >= (spans.dropLast().max() ?? 0) { slowest = events }
       busy.append(Double(events.map(\.durationNanoseconds).reduce(0, +)) / 1000)
       for e in events {
         let k = e.node + " (" + e.op + ")"
@@ -136,6 +138,13 @@ extension KerasBenchmarks {
       }
     }
     if timeline {
+      print("slowest of 300 steps:")
+      let sorted = slowest.sorted { $0.startNanoseconds < $1.startNanoseconds }
+      for e in sorted where e.durationNanoseconds > 3000 {
+        print(String(format: "  t=%7.1f us  +%7.1f us  thread %d  %@", Double(e.startNanoseconds - sorted[0].startNanoseconds) / 1000,
+                     Double(e.durationNanoseconds) / 1000, e.thread, e.node))
+      }
+      print("one more step:")
       let r = try m.session.run(
         fetches: fetches, feeds: forward ? [xin: xb] : [xin: xb, tin: yb], targets: targets,
         options: RunOptions(trace: true))
@@ -149,7 +158,9 @@ extension KerasBenchmarks {
     spans.sort()
     busy.sort()
     print("plan steps:", steps)
-    print(String(format: "step span (first start to last end), median: %.1f us; node time summed: %.1f us", spans[150], busy[150]))
+    print(String(
+      format: "step span (first start to last end): min %.1f us, median %.1f us, 90th percentile %.1f us; node time summed (median): %.1f us",
+      spans[0], spans[150], spans[270], busy[150]))
     for (k, v) in total.sorted(by: { $0.value.0 > $1.value.0 }) {
       print(String(format: "%8.2f us  %@", Double(v.0) / Double(v.1) / 1000, k))
     }
