@@ -179,8 +179,8 @@ public final class ComputePool: @unchecked Sendable {
   }
 
   /// Runs `body(chunk)` for every chunk in `0..<chunks`, on the calling
-  /// thread and up to `limit - 1` borrowed helpers. Chunks are claimed in
-  /// order from a shared counter; which thread runs a chunk varies, so
+  /// thread and up to `limit - 1` borrowed helpers. The caller claims chunks
+  /// from the front, helpers from the back; which thread runs a chunk varies, so
   /// `body` must make each chunk's result independent of the others (write
   /// disjoint outputs; combine partial results afterwards in chunk order).
   public func parallelFor(chunks: Int, limit: Int, _ body: (Int) -> Void) {
@@ -190,12 +190,13 @@ public final class ComputePool: @unchecked Sendable {
       return
     }
     // The caller never waits for a helper to wake up: it claims chunks
-    // itself from the start (helpers claim from the end), and waits at the end only for chunks a helper
-    // has claimed and is still running. A helper that wakes after every
-    // chunk is claimed finds nothing to do, never touches `body`, and
-    // returns its token. Before each chunk it claims, the caller borrows
-    // threads freed since it started, so a kernel that began while the
-    // cores were busy still spreads once they free up.
+    // itself from the start (helpers claim from the end), and waits at the
+    // end only for chunks a helper has claimed and is still running. A
+    // helper that wakes after every chunk is claimed finds nothing to do,
+    // never touches `body`, and returns its token. Before each chunk it
+    // claims, the caller borrows threads freed since it started, so a
+    // kernel that began while the cores were busy still spreads once they
+    // free up.
     let state = ParallelForState(chunks: chunks)
     withoutActuallyEscaping(body) { escapable in
       state.body = escapable

@@ -50,15 +50,7 @@ func im2col<T: TensorNumericScalar>(
       }
     }
     dst += rowLength
-    ow += 1
-    if ow == g.outW {
-      ow = 0
-      oh += 1
-      if oh == g.outH {
-        oh = 0
-        n += 1
-      }
-    }
+    advanceOutputPixel(&n, &oh, &ow, g)
   }
 }
 
@@ -94,14 +86,20 @@ func col2im<T: TensorNumericScalar>(
       }
     }
     src += rowLength
-    ow += 1
-    if ow == g.outW {
-      ow = 0
-      oh += 1
-      if oh == g.outH {
-        oh = 0
-        n += 1
-      }
+    advanceOutputPixel(&n, &oh, &ow, g)
+  }
+}
+
+/// Steps `(n, oh, ow)` to the next output pixel in row-major order.
+@inline(__always)
+func advanceOutputPixel(_ n: inout Int, _ oh: inout Int, _ ow: inout Int, _ g: WindowGeometry) {
+  ow += 1
+  if ow == g.outW {
+    ow = 0
+    oh += 1
+    if oh == g.outH {
+      oh = 0
+      n += 1
     }
   }
 }
