@@ -74,6 +74,7 @@ struct Bench: ParsableCommand {
     #if DEBUG
       FileHandle.standardError.write(Data("warning: debug build; benchmark with `swift run -c release tg bench`\n".utf8))
     #endif
+    FileHandle.standardError.write(Data("float32 GEMM: \(SGEMMKernel.current.rawValue)\n".utf8))
     let runner = BenchmarkRunner(minSeconds: seconds)
     var results: [BenchmarkResult] = []
     for (i, c) in selected.enumerated() {

@@ -37,6 +37,19 @@ void tg_apply_gradient_descent_f32(float *w, const float *d, ptrdiff_t n, float 
 void tg_apply_rmsprop_f32(float *w, float *ms, float *mom, const float *g, ptrdiff_t n, float lr, float rho,
                           float momentum, float eps);
 
+/// Whether this CPU runs `tg_sgemm_f32` (it has AVX-512F); 0 or 1.
+int tg_sgemm_available(void);
+
+/// C = op(A)·op(B) in float32, row-major: C is m×n with leading dimension
+/// ldc; op(A) is m×k (A stored k×m when transA), op(B) is k×n (B stored
+/// n×k when transB). Each C[i][j] is the fused multiply-add chain
+/// acc = fma(op(A)[i][p], op(B)[p][j], acc) over p = 0..<k from acc = 0,
+/// bitwise, however the call is blocked. Returns 0, touching nothing, when
+/// the CPU lacks AVX-512 or the packing buffer cannot be allocated (the
+/// caller then uses BLAS), or when m, n or k is not positive.
+int tg_sgemm_f32(int transA, int transB, ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, const float *a, ptrdiff_t lda,
+                 const float *b, ptrdiff_t ldb, float *c, ptrdiff_t ldc);
+
 /// A spin-wait hint to the core (x86 `pause`, Arm `yield`): the thread
 /// polling for work lets its sibling hyperthread run and saves power.
 static inline void tg_cpu_relax(void) {

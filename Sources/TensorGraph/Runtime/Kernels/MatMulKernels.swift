@@ -1,7 +1,29 @@
 import COpenBLAS
+import CTensorKernels
+import Foundation
 
-// GEMM kernels: float32/float64 go to OpenBLAS (cblas_sgemm / cblas_dgemm)
-// with transposes folded into its flags; integer types use a plain loop.
+// GEMM kernels: float32 goes to TensorGraph's AVX-512 kernel
+// (CTensorKernels/SGEMM.c) on CPUs that have AVX-512 and to OpenBLAS
+// otherwise; float64 to OpenBLAS (cblas_dgemm), with transposes folded into
+// its flags; integer types use a plain loop.
+
+/// The kernel that runs float32 matrix products (MatMul, BatchMatMul and
+/// the convolutions' GEMMs) in this process.
+public enum SGEMMKernel: String, Sendable {
+  /// TensorGraph's own kernel (CTensorKernels/SGEMM.c), on CPUs with
+  /// AVX-512F: each output is one fused multiply-add chain over k in
+  /// ascending order.
+  case avx512 = "TensorGraph AVX-512"
+  /// OpenBLAS's `cblas_sgemm`.
+  case openBLAS = "OpenBLAS"
+
+  /// `.avx512` when the CPU has AVX-512F and `TENSORGRAPH_GEMM` is not
+  /// `openblas`; fixed for the life of the process, so that results never
+  /// mix the two kernels' roundings.
+  public static let current: SGEMMKernel =
+    tg_sgemm_available() != 0 && ProcessInfo.processInfo.environment["TENSORGRAPH_GEMM"] != "openblas"
+    ? .avx512 : .openBLAS
+}
 
 /// Row-major BLAS entry points for one scalar type: `C = op(A)·op(B)` with
 /// explicit leading dimensions (so that a block of columns or rows can be
@@ -24,6 +46,7 @@ extension Float: GEMMScalar {
     transA: Bool, transB: Bool, m: Int, n: Int, k: Int, a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>,
     ldb: Int, c: UnsafeMutablePointer<Float>, ldc: Int
   ) {
+    if SGEMMKernel.current == .avx512 && tg_sgemm_f32(transA ? 1 : 0, transB ? 1 : 0, m, n, k, a, lda, b, ldb, c, ldc) != 0 { return }
     cblas_sgemm(
       CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
       Int32(m), Int32(n), Int32(k), 1, a, Int32(max(1, lda)), b, Int32(max(1, ldb)), 0, c, Int32(max(1, ldc)))
@@ -189,7 +212,9 @@ func gemm<T: GEMMScalar>(
     if n >= 128 {
       let parts = flops >= 4 * gemmSplitFlops && n >= 256 ? 4 : 2
       let width = (n + parts - 1) / parts
-      let block = (width + 15) / 16 * 16
+      // Whole 32-column panels of the AVX-512 kernel (16 for OpenBLAS).
+      let align = T.self == Float.self && SGEMMKernel.current == .avx512 ? 32 : 16
+      let block = (width + align - 1) / align * align
       ctx.parallelFor(chunks: (n + block - 1) / block) { part in
         let j0 = part * block, cols = Swift.min(block, n - j0)
         T.gemm(
