@@ -219,6 +219,38 @@ static TG_AVX512 void sgemm_avx512(int transA, int transB, idx m, idx n, idx k, 
   }
 }
 
+// One row of A times B (a vector-matrix product, B not transposed): B is read
+// row by row, contiguously, into up to 256 accumulators' worth of columns at a
+// time — a memory-bound product wants one pass over B in address order.
+static TG_AVX512 void row_times_b(idx n, idx k, const float *a, idx aks, const float *b, idx ldb, float *c) {
+  enum { V = 16 };
+  for (idx j0 = 0; j0 < n; j0 += V * 16) {
+    idx width = n - j0 < V * 16 ? n - j0 : V * 16;
+    __m512 acc[V];
+    __mmask16 masks[V];
+    _Pragma("clang loop unroll(full)") for (int v = 0; v < V; v++) {
+      acc[v] = _mm512_setzero_ps();
+      masks[v] = lane_mask(width - v * 16);
+    }
+    const float *bj = b + j0;
+    if (width == V * 16) {
+      for (idx p = 0; p < k; p++) {
+        __m512 av = _mm512_set1_ps(a[p * aks]);
+        _Pragma("clang loop unroll(full)") for (int v = 0; v < V; v++)
+          acc[v] = _mm512_fmadd_ps(av, _mm512_loadu_ps(bj + p * ldb + v * 16), acc[v]);
+      }
+    } else {
+      for (idx p = 0; p < k; p++) {
+        __m512 av = _mm512_set1_ps(a[p * aks]);
+        _Pragma("clang loop unroll(full)") for (int v = 0; v < V; v++)
+          acc[v] = _mm512_fmadd_ps(av, _mm512_maskz_loadu_ps(masks[v], bj + p * ldb + v * 16), acc[v]);
+      }
+    }
+    _Pragma("clang loop unroll(full)") for (int v = 0; v < V; v++)
+      _mm512_mask_storeu_ps(c + j0 + v * 16, masks[v], acc[v]);
+  }
+}
+
 int tg_sgemm_available(void) {
   static int available = -1;
   if (available < 0) {
@@ -231,6 +263,10 @@ int tg_sgemm_available(void) {
 int tg_sgemm_f32(int transA, int transB, ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, const float *a, ptrdiff_t lda,
                  const float *b, ptrdiff_t ldb, float *c, ptrdiff_t ldc) {
   if (!tg_sgemm_available() || m <= 0 || n <= 0 || k <= 0) return 0;
+  if (m == 1 && !transB) {
+    row_times_b(n, k, a, transA ? lda : 1, b, ldb, c);
+    return 1;
+  }
   idx kblocks = (k + KC - 1) / KC;
   idx kc = (k + kblocks - 1) / kblocks;
   // Few rows: each panel of B would serve at most four tiles, not worth a copy.

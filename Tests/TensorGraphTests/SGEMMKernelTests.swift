@@ -14,7 +14,7 @@ import TensorGraphTestSupport
 @Suite struct SGEMMKernelTests {
   /// (m, k, n) cases.
   static let shapes: [(Int, Int, Int)] = [
-    (2, 1, 1), (3, 7, 5), (11, 16, 17), (12, 33, 32), (13, 64, 33), (25, 100, 31), (48, 300, 64),
+    (1, 5, 3), (1, 300, 270), (1, 784, 512), (2, 1, 1), (3, 7, 5), (11, 16, 17), (12, 33, 32), (13, 64, 33), (25, 100, 31), (48, 300, 64),
     (49, 513, 65), (61, 1100, 100), (128, 784, 300), (200, 40, 130),
   ]
 
@@ -48,8 +48,9 @@ import TensorGraphTestSupport
     let want = reference(a, b, m: m, k: k, n: n, transA: transA, transB: transB)
     let label = "\(m)×\(k)×\(n) transA \(transA) transB \(transB), \(threads) threads"
     #expect(got.count == want.count, "\(label)")
-    // gemv (a row or column vector) stays with BLAS.
-    if SGEMMKernel.current == .avx512 && m > 1 && n > 1 {
+    // gemv stays with BLAS for a column vector, and for a row vector times
+    // a transposed B.
+    if SGEMMKernel.current == .avx512 && n > 1 && (m > 1 || !transB) {
       if let i = got.indices.first(where: { got[$0].bitPattern != want[$0].bitPattern }) {
         Issue.record("\(label): C[\(i / n)][\(i % n)] = \(got[i]), the FMA chain gives \(want[i])")
       }
@@ -68,10 +69,12 @@ import TensorGraphTestSupport
     }
   }
 
-  /// 128×784×300 is split in column blocks on two threads.
+  /// 128×784×300 is split in column blocks on two threads, and so is the
+  /// row vector times a 784×512 matrix.
   @Test func splitAcrossThreadsIsStillTheFMAChain() throws {
     try check(m: 128, k: 784, n: 300, transA: false, transB: false, threads: 2)
     try check(m: 128, k: 784, n: 300, transA: true, transB: true, threads: 2)
+    try check(m: 1, k: 784, n: 512, transA: false, transB: false, threads: 2)
   }
 
   /// The AVX-512 kernel runs exactly when the CPU reports AVX-512F (read

@@ -193,6 +193,22 @@ func gemm<T: GEMMScalar>(
     return
   }
   let lda = transA ? m : k, ldb = transB ? k : n
+  // A row vector times B on the AVX-512 kernel (which reads B row by row,
+  // in address order); split in two column blocks for large B as gemv is.
+  if m == 1 && !transB && T.self == Float.self && SGEMMKernel.current == .avx512 {
+    guard let ctx, k * n >= gemvSplitElements, n >= 64 else {
+      T.gemm(transA: transA, transB: false, m: 1, n: n, k: k, a: a, lda: lda, b: b, ldb: n, c: c, ldc: n)
+      return
+    }
+    let block = (n / 2 + 15) / 16 * 16
+    ctx.parallelFor(chunks: 2) { part in
+      let j0 = part * block
+      T.gemm(
+        transA: transA, transB: false, m: 1, n: Swift.min(block, n - j0), k: k, a: a, lda: lda, b: b + j0, ldb: n,
+        c: c + j0, ldc: n)
+    }
+    return
+  }
   // A row vector times B: y = op(B)ᵀ-free gemv over B's storage.
   if m == 1 && gemv(ctx, trans: !transB, rows: transB ? n : k, cols: transB ? k : n, a: b, lda: ldb, x: a, y: c) {
     return
