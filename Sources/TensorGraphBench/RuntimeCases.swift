@@ -51,7 +51,8 @@ public enum RuntimeBenchmarks {
     ]
   }
 
-  /// The MatMul node against a direct cblas_sgemm call on the same buffers.
+  /// The MatMul node against a direct one-thread cblas_sgemm call on the
+  /// same buffers.
   public static func matMul(threads: Int?) -> [BenchmarkCase] {
     let sizes = [(128, 784, 512), (32, 784, 128), (1024, 1024, 1024)]
     return sizes.flatMap { (m, k, n) -> [BenchmarkCase] in
@@ -69,6 +70,9 @@ public enum RuntimeBenchmarks {
         BenchmarkCase("matmul/cblas-\(m)x\(k)x\(n)", flopsPerRun: flops) {
           let c = UnsafeMutablePointer<Float>.allocate(capacity: m * n)
           nonisolated(unsafe) let out = c
+          // The reference is one thread even when no session has set up the
+          // pool (which pins OpenBLAS to one thread) yet.
+          openblas_set_num_threads(1)
           return {
             cblas_sgemm(
               CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(m), Int32(n), Int32(k), 1,
