@@ -219,35 +219,42 @@ static TG_AVX512 void sgemm_avx512(int transA, int transB, idx m, idx n, idx k, 
   }
 }
 
+// One row of A times `nv` × 16 columns of B (the last vector masked to `width`),
+// B read row by row, contiguously.
+static inline __attribute__((always_inline)) TG_AVX512 void row_block(int nv, idx width, idx k, const float *a,
+                                                                      idx aks, const float *b, idx ldb, float *c) {
+  __m512 acc[16];
+  __mmask16 last = lane_mask(width - (idx)(nv - 1) * 16);
+  _Pragma("clang loop unroll(full)") for (int v = 0; v < 16; v++) acc[v] = _mm512_setzero_ps();
+  for (idx p = 0; p < k; p++) {
+    __m512 av = _mm512_set1_ps(a[p * aks]);
+    const float *row = b + p * ldb;
+    _Pragma("clang loop unroll(full)") for (int v = 0; v < 16; v++) {
+      if (v < nv - 1) acc[v] = _mm512_fmadd_ps(av, _mm512_loadu_ps(row + v * 16), acc[v]);
+      else if (v == nv - 1) acc[v] = _mm512_fmadd_ps(av, _mm512_maskz_loadu_ps(last, row + v * 16), acc[v]);
+    }
+  }
+  _Pragma("clang loop unroll(full)") for (int v = 0; v < 16; v++) {
+    if (v < nv - 1) _mm512_storeu_ps(c + v * 16, acc[v]);
+    else if (v == nv - 1) _mm512_mask_storeu_ps(c + v * 16, last, acc[v]);
+  }
+}
+
+#define TG_ROW_CASE(V) \
+  case V: row_block(V, width, k, a, aks, b + j0, ldb, c + j0); break;
+
 // One row of A times B (a vector-matrix product, B not transposed): B is read
-// row by row, contiguously, into up to 256 accumulators' worth of columns at a
-// time — a memory-bound product wants one pass over B in address order.
+// row by row, in address order, up to 256 columns at a time — a memory-bound
+// product wants one pass over B.
 static TG_AVX512 void row_times_b(idx n, idx k, const float *a, idx aks, const float *b, idx ldb, float *c) {
-  enum { V = 16 };
-  for (idx j0 = 0; j0 < n; j0 += V * 16) {
-    idx width = n - j0 < V * 16 ? n - j0 : V * 16;
-    __m512 acc[V];
-    __mmask16 masks[V];
-    _Pragma("clang loop unroll(full)") for (int v = 0; v < V; v++) {
-      acc[v] = _mm512_setzero_ps();
-      masks[v] = lane_mask(width - v * 16);
+  for (idx j0 = 0; j0 < n; j0 += 256) {
+    idx width = n - j0 < 256 ? n - j0 : 256;
+    switch ((width + 15) / 16) {
+      TG_ROW_CASE(1) TG_ROW_CASE(2) TG_ROW_CASE(3) TG_ROW_CASE(4) TG_ROW_CASE(5) TG_ROW_CASE(6) TG_ROW_CASE(7)
+      TG_ROW_CASE(8) TG_ROW_CASE(9) TG_ROW_CASE(10) TG_ROW_CASE(11) TG_ROW_CASE(12) TG_ROW_CASE(13)
+      TG_ROW_CASE(14) TG_ROW_CASE(15) TG_ROW_CASE(16)
+      default: break;
     }
-    const float *bj = b + j0;
-    if (width == V * 16) {
-      for (idx p = 0; p < k; p++) {
-        __m512 av = _mm512_set1_ps(a[p * aks]);
-        _Pragma("clang loop unroll(full)") for (int v = 0; v < V; v++)
-          acc[v] = _mm512_fmadd_ps(av, _mm512_loadu_ps(bj + p * ldb + v * 16), acc[v]);
-      }
-    } else {
-      for (idx p = 0; p < k; p++) {
-        __m512 av = _mm512_set1_ps(a[p * aks]);
-        _Pragma("clang loop unroll(full)") for (int v = 0; v < V; v++)
-          acc[v] = _mm512_fmadd_ps(av, _mm512_maskz_loadu_ps(masks[v], bj + p * ldb + v * 16), acc[v]);
-      }
-    }
-    _Pragma("clang loop unroll(full)") for (int v = 0; v < V; v++)
-      _mm512_mask_storeu_ps(c + j0 + v * 16, masks[v], acc[v]);
   }
 }
 
