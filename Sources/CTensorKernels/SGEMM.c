@@ -1,10 +1,10 @@
 // Single-precision GEMM for CPUs with AVX-512: C = op(A)·op(B), row-major.
 //
 // Why not OpenBLAS: on this project's machines OpenBLAS 0.3.21 runs its
-// Haswell (AVX2) kernels — the environment pins OPENBLAS_CORETYPE=Haswell,
-// and older OpenBLAS releases pick those sets on AMD Zen 4/5 anyway — which
-// reach half of what a Zen 5 core does with 512-bit FMAs (110 against
-// 220–240 GFLOP/s on one core for the MLP shapes; Docs/benchmarks.md).
+// Haswell (AVX2) kernels, because the environment pins
+// OPENBLAS_CORETYPE=Haswell; they reach half of what a Zen 5 core does with
+// 512-bit FMAs (110 against 220–240 GFLOP/s on one core for the MLP shapes;
+// Docs/benchmarks.md). Its AVX-512 sets, when chosen, reach 190–218.
 // And every OpenBLAS call packs all of A, so splitting a product in column
 // blocks across threads packs A once per block.
 //
