@@ -4,7 +4,7 @@
 // Haswell (AVX2) kernels, because the environment pins
 // OPENBLAS_CORETYPE=Haswell; they reach half of what a Zen 5 core does with
 // 512-bit FMAs (110 against 220–240 GFLOP/s on one core for the MLP shapes;
-// Docs/benchmarks.md). Its AVX-512 sets, when chosen, reach 190–218.
+// Docs/benchmarks.md). Its AVX-512 sets, when chosen, reach 141–218.
 // And every OpenBLAS call packs all of A, so splitting a product in column
 // blocks across threads packs A once per block.
 //
