@@ -27,8 +27,8 @@ let package = Package(
       pkgConfig: "zlib",
       providers: [.apt(["zlib1g-dev"])]
     ),
-    // Float32 inner loops cloned per x86-64 ISA level (AVX-512, AVX2,
-    // baseline) and chosen at load time.
+    // C kernels: the float32 GEMM for AVX-512 CPUs, and optimizer loops
+    // cloned per x86-64 ISA level and chosen at load time.
     .target(name: "CTensorKernels"),
     .target(
       name: "TensorGraph",

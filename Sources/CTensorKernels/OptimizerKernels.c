@@ -21,28 +21,27 @@
 #define TG_CLONES
 #endif
 
+// Adam's loop, with `nesterov` a constant in each call below so that each
+// clone gets two branch-free loops.
+static inline __attribute__((always_inline)) void adam(float *restrict w, float *restrict m, float *restrict v,
+                                                       const float *restrict g, ptrdiff_t n, float alpha, float c1,
+                                                       float c2, float eps, float beta1, int nesterov) {
+  for (ptrdiff_t i = 0; i < n; i++) {
+    float gi = g[i];
+    float mi = m[i] + (gi - m[i]) * c1;
+    float vi = v[i] + (gi * gi - v[i]) * c2;
+    m[i] = mi;
+    v[i] = vi;
+    float step = nesterov ? mi * beta1 + c1 * gi : mi;
+    w[i] -= alpha * step / (__builtin_elementwise_sqrt(__builtin_elementwise_abs(vi)) + eps);
+  }
+}
+
 TG_CLONES
 void tg_apply_adam_f32(float *restrict w, float *restrict m, float *restrict v, const float *restrict g,
                        ptrdiff_t n, float alpha, float c1, float c2, float eps, float beta1, int nesterov) {
-  if (nesterov) {
-    for (ptrdiff_t i = 0; i < n; i++) {
-      float gi = g[i];
-      float mi = m[i] + (gi - m[i]) * c1;
-      float vi = v[i] + (gi * gi - v[i]) * c2;
-      m[i] = mi;
-      v[i] = vi;
-      w[i] -= alpha * (mi * beta1 + c1 * gi) / (__builtin_elementwise_sqrt(__builtin_elementwise_abs(vi)) + eps);
-    }
-  } else {
-    for (ptrdiff_t i = 0; i < n; i++) {
-      float gi = g[i];
-      float mi = m[i] + (gi - m[i]) * c1;
-      float vi = v[i] + (gi * gi - v[i]) * c2;
-      m[i] = mi;
-      v[i] = vi;
-      w[i] -= alpha * mi / (__builtin_elementwise_sqrt(__builtin_elementwise_abs(vi)) + eps);
-    }
-  }
+  if (nesterov) adam(w, m, v, g, n, alpha, c1, c2, eps, beta1, 1);
+  else adam(w, m, v, g, n, alpha, c1, c2, eps, beta1, 0);
 }
 
 TG_CLONES

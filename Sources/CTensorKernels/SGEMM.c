@@ -26,7 +26,6 @@
 #include "CTensorKernels.h"
 
 #include <pthread.h>
-#include <stdint.h>
 #include <stdlib.h>
 
 #if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
@@ -259,12 +258,8 @@ static TG_AVX512 void row_times_b(idx n, idx k, const float *a, idx aks, const f
 }
 
 int tg_sgemm_available(void) {
-  static int available = -1;
-  if (available < 0) {
-    __builtin_cpu_init();
-    available = __builtin_cpu_supports("avx512f") ? 1 : 0;
-  }
-  return available;
+  __builtin_cpu_init();  // idempotent; reads the CPU model once per process
+  return __builtin_cpu_supports("avx512f") ? 1 : 0;
 }
 
 int tg_sgemm_f32(int transA, int transB, ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, const float *a, ptrdiff_t lda,

@@ -13,11 +13,14 @@ final class OutputLog: @unchecked Sendable {
 /// The seed programs on synthetic data of the real data sets' shapes and
 /// dtypes (the real-data accuracy test is FashionMNISTAccuracyTests).
 @Suite struct KerasExampleTests {
-  static let fashion = try! KerasExamples.synthetic(trainCount: 320, testCount: 64, imageShape: [28, 28])
+  /// Fashion-MNIST-shaped synthetic data (320 training and 64 test images).
+  static func fashion() throws -> KerasExamples.Dataset {
+    try KerasExamples.synthetic(trainCount: 320, testCount: 64, imageShape: [28, 28])
+  }
 
   @Test func fashionMNISTClassifier() throws {
     let out = OutputLog()
-    let r = try KerasExamples.fashionMNISTClassifier(data: Self.fashion, epochs: 2, log: out.log)
+    let r = try KerasExamples.fashionMNISTClassifier(data: try Self.fashion(), epochs: 2, log: out.log)
     #expect(r.history["loss"].count == 2 && r.history.keys == ["loss", "accuracy"])
     #expect(r.predictions.shape == [64, 10])
     let sums = (0..<64).map { i in r.predictions.doubles()[(i * 10)..<(i * 10 + 10)].reduce(0, +) }
@@ -30,7 +33,7 @@ final class OutputLog: @unchecked Sendable {
 
   @Test func fashionMNISTCNN() throws {
     let out = OutputLog()
-    let r = try KerasExamples.fashionMNISTCNN(data: Self.fashion, epochs: 2, log: out.log)
+    let r = try KerasExamples.fashionMNISTCNN(data: try Self.fashion(), epochs: 2, log: out.log)
     #expect(r.history["loss"].count == 2 && r.history["loss"].allSatisfy { $0.isFinite })
     #expect(r.predictions.shape == [10, 10])
     #expect(out.output.contains("Total params: 225034 (879.04 KB)"))
@@ -39,7 +42,7 @@ final class OutputLog: @unchecked Sendable {
 
   @Test func mnistMLPWithValidationData() throws {
     let out = OutputLog()
-    let r = try KerasExamples.mnistMLP(data: Self.fashion, epochs: 1, verbose: 2, log: out.log)
+    let r = try KerasExamples.mnistMLP(data: try Self.fashion(), epochs: 1, verbose: 2, log: out.log)
     #expect(r.history.keys == ["loss", "accuracy", "val_loss", "val_accuracy"])
     #expect(r.model.countParams() == 669_706)
     #expect(out.output.contains(" - val_loss: ") && out.output.contains("Test accuracy: "))
@@ -66,7 +69,7 @@ final class OutputLog: @unchecked Sendable {
 
   @Test func quickstartProbabilityModel() throws {
     let out = OutputLog()
-    let r = try KerasExamples.quickstart(data: Self.fashion, epochs: 1, verbose: 0, log: out.log)
+    let r = try KerasExamples.quickstart(data: try Self.fashion(), epochs: 1, verbose: 0, log: out.log)
     #expect(r.predictions.shape == [5, 10])
     for i in 0..<5 { #expect(abs(r.predictions.doubles()[(i * 10)..<(i * 10 + 10)].reduce(0, +) - 1) < 1e-5) }
     #expect(out.output.contains("initial loss: "))

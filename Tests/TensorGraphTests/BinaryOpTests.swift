@@ -163,6 +163,18 @@ func referenceBroadcast(
     return c
   }
 
+  /// A new graph's MatMul of constants holding `a` (m×k, or k×m when
+  /// `ta`) and `b` (k×n, or n×k when `tb`) in `dtype`.
+  static func product(
+    _ a: [Double], _ b: [Double], m: Int, n: Int, k: Int, ta: Bool, tb: Bool, dtype: DType
+  ) throws -> Output {
+    let g = Graph()
+    let sa = ta ? [k, m] : [m, k], sb = tb ? [n, k] : [k, n]
+    let x = try g.constant(dtype == .float32 ? Tensor.f32(a, sa) : Tensor.f64(a, sa))
+    let y = try g.constant(dtype == .float32 ? Tensor.f32(b, sb) : Tensor.f64(b, sb))
+    return try g.matMul(x, y, transposeA: ta, transposeB: tb)
+  }
+
   @Test(arguments: [false, true], [false, true])
   func matchesNestedLoops(ta: Bool, tb: Bool) throws {
     for (m, n, k) in [(1, 1, 1), (3, 5, 4), (17, 9, 33), (2, 3, 0), (0, 4, 3)] {
@@ -170,11 +182,7 @@ func referenceBroadcast(
       let a = rng.uniform(m * k), b = rng.uniform(k * n)
       let expected = Self.reference(a, b, m: m, n: n, k: k, ta: ta, tb: tb)
       for dtype in [DType.float32, .float64] {
-        let g = Graph()
-        let sa = ta ? [k, m] : [m, k], sb = tb ? [n, k] : [k, n]
-        let x = try g.constant(dtype == .float32 ? Tensor.f32(a, sa) : Tensor.f64(a, sa))
-        let y = try g.constant(dtype == .float32 ? Tensor.f32(b, sb) : Tensor.f64(b, sb))
-        let z = try g.matMul(x, y, transposeA: ta, transposeB: tb)
+        let z = try Self.product(a, b, m: m, n: n, k: k, ta: ta, tb: tb, dtype: dtype)
         #expect(z.shape == PartialShape([m, n]))
         expectClose(try evaluate(z), expected, shape: [m, n], tolerance: dtype == .float32 ? 1e-5 : 1e-12)
       }
@@ -191,11 +199,8 @@ func referenceBroadcast(
       let a = rng.uniform(m * k), b = rng.uniform(k * n)
       let expected = Self.reference(a, b, m: m, n: n, k: k, ta: ta, tb: tb)
       for dtype in [DType.float32, .float64] {
-        let g = Graph()
-        let sa = ta ? [k, m] : [m, k], sb = tb ? [n, k] : [k, n]
-        let x = try g.constant(dtype == .float32 ? Tensor.f32(a, sa) : Tensor.f64(a, sa))
-        let y = try g.constant(dtype == .float32 ? Tensor.f32(b, sb) : Tensor.f64(b, sb))
-        let z = try g.matMul(x, y, transposeA: ta, transposeB: tb)
+        let z = try Self.product(a, b, m: m, n: n, k: k, ta: ta, tb: tb, dtype: dtype)
+        let g = z.graph
         let two = try Session(graph: g, options: SessionOptions(threads: 2)).run(z)
         let one = try Session(graph: g, options: SessionOptions(threads: 1)).run(z)
         expectClose(two, expected, shape: [m, n], tolerance: dtype == .float32 ? 1e-4 : 1e-12)

@@ -1,13 +1,18 @@
-// Float32 inner loops compiled once per x86-64 instruction-set level
-// (AVX-512, AVX2+FMA, baseline SSE2) and chosen at load time by the
-// dynamic linker (`target_clones`, an ELF ifunc). Swift has no per-function
-// target attribute, so without these the package's loops compile for the
-// baseline ISA only: 4-wide vectors, no FMA.
+// C kernels for what Swift cannot emit here: it compiles for the baseline
+// x86-64 ISA (4-wide vectors, no FMA) and has no per-function target
+// attribute.
 //
-// Every function computes exactly what the Swift scalar loop beside its
-// caller computes, element by element, with the same operations in the
-// same order (floating-point contraction is off): results are bitwise
-// equal on every ISA level. Pointers may alias only where noted.
+// The optimizer updates (`tg_apply_*_f32`) are compiled once per
+// instruction-set level (AVX-512, AVX2+FMA, baseline SSE2) and chosen at load
+// time by the dynamic linker (`target_clones`, an ELF ifunc). Each computes
+// exactly what the Swift scalar loop beside its caller computes, element by
+// element, with the same operations in the same order (floating-point
+// contraction is off): results are bitwise equal on every ISA level.
+//
+// The float32 GEMM (`tg_sgemm_f32`) is written with AVX-512 intrinsics and
+// runs only where `tg_sgemm_available` says the CPU has them.
+//
+// Pointers may alias only where noted.
 
 #ifndef CTENSORKERNELS_H
 #define CTENSORKERNELS_H

@@ -46,7 +46,11 @@ extension Float: GEMMScalar {
     transA: Bool, transB: Bool, m: Int, n: Int, k: Int, a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>,
     ldb: Int, c: UnsafeMutablePointer<Float>, ldc: Int
   ) {
-    if SGEMMKernel.current == .avx512 && tg_sgemm_f32(transA ? 1 : 0, transB ? 1 : 0, m, n, k, a, lda, b, ldb, c, ldc) != 0 { return }
+    if SGEMMKernel.current == .avx512,
+      tg_sgemm_f32(transA ? 1 : 0, transB ? 1 : 0, m, n, k, a, lda, b, ldb, c, ldc) != 0
+    {
+      return
+    }
     cblas_sgemm(
       CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
       Int32(m), Int32(n), Int32(k), 1, a, Int32(max(1, lda)), b, Int32(max(1, ldb)), 0, c, Int32(max(1, ldc)))
@@ -153,22 +157,32 @@ let gemmSplitFlops = 1 << 22
 /// instead of streaming from L3.
 let gemvSplitElements = 1 << 18
 
+/// Runs `body(first, count)` over the outputs `0..<outputs` of a
+/// memory-bound product that reads `elements` matrix elements: in two
+/// blocks of whole 16-element vectors on two threads for large matrices
+/// (by shape only, so results do not depend on the thread count), else in
+/// one call.
+@inline(__always)
+func forMemoryBoundBlocks(_ ctx: KernelContext?, outputs: Int, elements: Int, _ body: (Int, Int) -> Void) {
+  guard let ctx, elements >= gemvSplitElements, outputs >= 64 else {
+    body(0, outputs)
+    return
+  }
+  let block = (outputs / 2 + 15) / 16 * 16
+  ctx.parallelFor(chunks: 2) { part in body(part * block, Swift.min(block, outputs - part * block)) }
+}
+
 /// `y = op(A)·x` for row-major A of `rows × cols`, split in two blocks of
-/// `y` for large matrices (by shape only, so results do not depend on the
-/// thread count); `false` when `T` has no BLAS gemv.
+/// `y` for large matrices; `false` when `T` has no BLAS gemv.
 @inline(__always)
 func gemv<T: GEMMScalar>(
   _ ctx: KernelContext?, trans: Bool, rows: Int, cols: Int, a: UnsafePointer<T>, lda: Int, x: UnsafePointer<T>,
   y: UnsafeMutablePointer<T>
 ) -> Bool {
-  let outputs = trans ? cols : rows
-  guard let ctx, T.self == Float.self || T.self == Double.self, rows * cols >= gemvSplitElements, outputs >= 64
-  else {
+  guard T.self == Float.self || T.self == Double.self else {
     return T.gemv(trans: trans, rows: rows, cols: cols, a: a, lda: lda, x: x, y: y)
   }
-  let block = (outputs / 2 + 15) / 16 * 16
-  ctx.parallelFor(chunks: 2) { part in
-    let o0 = part * block, count = Swift.min(block, outputs - o0)
+  forMemoryBoundBlocks(ctx, outputs: trans ? cols : rows, elements: rows * cols) { o0, count in
     // Without `trans` the outputs are A's rows; with it, A's columns.
     _ =
       trans
@@ -196,16 +210,8 @@ func gemm<T: GEMMScalar>(
   // A row vector times B on the AVX-512 kernel (which reads B row by row,
   // in address order); split in two column blocks for large B as gemv is.
   if m == 1 && !transB && T.self == Float.self && SGEMMKernel.current == .avx512 {
-    guard let ctx, k * n >= gemvSplitElements, n >= 64 else {
-      T.gemm(transA: transA, transB: false, m: 1, n: n, k: k, a: a, lda: lda, b: b, ldb: n, c: c, ldc: n)
-      return
-    }
-    let block = (n / 2 + 15) / 16 * 16
-    ctx.parallelFor(chunks: 2) { part in
-      let j0 = part * block
-      T.gemm(
-        transA: transA, transB: false, m: 1, n: Swift.min(block, n - j0), k: k, a: a, lda: lda, b: b + j0, ldb: n,
-        c: c + j0, ldc: n)
+    forMemoryBoundBlocks(ctx, outputs: n, elements: k * n) { j0, cols in
+      T.gemm(transA: transA, transB: false, m: 1, n: cols, k: k, a: a, lda: lda, b: b + j0, ldb: n, c: c + j0, ldc: n)
     }
     return
   }
