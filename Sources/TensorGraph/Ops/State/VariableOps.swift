@@ -92,10 +92,10 @@ extension StandardOps {
           }
         }
         switch b.inputs[1].dtype {
-        case .float32: return make(Float.self)
-        case .float64: return make(Double.self)
-        case .int32: return make(Int32.self)
-        case .int64: return make(Int64.self)
+        case .float32: return lockingWhenAsked(b, make(Float.self))
+        case .float64: return lockingWhenAsked(b, make(Double.self))
+        case .int32: return lockingWhenAsked(b, make(Int32.self))
+        case .int64: return lockingWhenAsked(b, make(Int64.self))
         default: throw b.unsupported()
         }
       },
@@ -195,17 +195,23 @@ extension Graph {
       line: line)
   }
 
-  /// `AssignAdd(ref, value)`: adds in place.
+  /// `AssignAdd(ref, value)`: adds in place. With `useLocking` the update
+  /// holds the variable's update lock, so concurrent runs never lose one
+  /// another's updates; without it (TensorFlow's default) they may.
   public func assignAdd(
-    _ ref: Output, _ value: Output, name: String? = nil, file: String = #fileID, line: Int = #line
+    _ ref: Output, _ value: Output, useLocking: Bool = false, name: String? = nil, file: String = #fileID,
+    line: Int = #line
   ) throws -> Output {
-    try build("AssignAdd", [ref, value], name: name, file: file, line: line)
+    try build("AssignAdd", [ref, value], attrs: ["use_locking": .bool(useLocking)], name: name, file: file, line: line)
   }
 
-  /// `AssignSub(ref, value)`: subtracts in place.
+  /// `AssignSub(ref, value)`: subtracts in place. With `useLocking` the update
+  /// holds the variable's update lock, so concurrent runs never lose one
+  /// another's updates; without it (TensorFlow's default) they may.
   public func assignSub(
-    _ ref: Output, _ value: Output, name: String? = nil, file: String = #fileID, line: Int = #line
+    _ ref: Output, _ value: Output, useLocking: Bool = false, name: String? = nil, file: String = #fileID,
+    line: Int = #line
   ) throws -> Output {
-    try build("AssignSub", [ref, value], name: name, file: file, line: line)
+    try build("AssignSub", [ref, value], attrs: ["use_locking": .bool(useLocking)], name: name, file: file, line: line)
   }
 }

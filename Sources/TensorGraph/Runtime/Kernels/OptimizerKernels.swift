@@ -47,12 +47,13 @@ private func f32<T>(_ p: UnsafePointer<T>) -> UnsafePointer<Float> {
   UnsafeRawPointer(p).assumingMemoryBound(to: Float.self)
 }
 
-/// Dispatches a float kernel body on the node's dtype.
+/// Dispatches a float kernel body on the node's dtype (holding the
+/// variable's update lock when `use_locking` is set).
 private func floatKernel(
   _ b: KernelBuildContext, _ make: (DType) -> KernelFunction?
 ) throws -> KernelFunction {
   guard let k = make(b.inputs[b.inputs.count - 1].dtype) else { throw b.unsupported() }
-  return k
+  return lockingWhenAsked(b, k)
 }
 
 let applyGradientDescentKernel: KernelFactory = { b in
