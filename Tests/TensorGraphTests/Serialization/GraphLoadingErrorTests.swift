@@ -69,6 +69,10 @@ import TensorGraphTestSupport
     expectLoadError(Self.document(Self.x, version: 3), .format, [
       "written by format version 3", "this build reads up to 1", "upgrade TensorGraph",
     ])
+    // The boundary: one version past this build's.
+    expectLoadError(Self.document(Self.x, version: GraphFormat.version + 1), .format, [
+      "written by format version \(GraphFormat.version + 1)", "this build reads up to \(GraphFormat.version)",
+    ])
     expectLoadError(Self.document(Self.x, version: 0), .format, ["format version 0 is not supported"])
     expectLoadError(Data(#"{"format_version": 1.5, "node": []}"#.utf8), .format, ["format_version: expected an integer"])
   }

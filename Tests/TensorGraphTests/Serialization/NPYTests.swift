@@ -98,6 +98,11 @@ import TensorGraphTestSupport
     var long = Self.file("{'descr': '<f4', 'fortran_order': False, 'shape': (1,), }\n")
     long[8] = 0xFF
     expectNPYError(long, ["header length at byte 8 is 255", "runs past the end of the file"])
+    // The boundary: a header one byte longer than what the file holds.
+    let header = "{'descr': '<f4', 'fortran_order': False, 'shape': (0,), }\n"
+    var oneOver = Self.file(header)
+    oneOver[8] = UInt8(header.utf8.count + 1)
+    expectNPYError(oneOver, ["header length at byte 8 is \(header.utf8.count + 1)", "runs past the end of the file"])
     expectNPYError(try! Data(contentsOf: Self.npy("f16_unsupported.npy")), ["dtype '<f2' is not supported"])
   }
 
