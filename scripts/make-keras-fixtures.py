@@ -201,6 +201,22 @@ conv_functional = keras.Model(inputs, L.Dense(10)(x))
 summaries.append(("cnn", "The Fashion-MNIST CNN (Sequential).", summary(cnn)))
 summaries.append(("convFunctional", "Strides, \"same\" padding, batch norm, average and global pooling, dilation, no bias (built after `cnn`).", summary(conv_functional)))
 
+
+
+class StepCounter(L.Layer):
+    """LayerTests' custom layer: the identity, with one non-trainable weight."""
+
+    def build(self, input_shape):
+        self.count = self.add_weight("count", shape=(), initializer="zeros", trainable=False)
+
+    def call(self, inputs):
+        return tf.identity(inputs)
+
+
+keras.backend.clear_session()
+custom = keras.Sequential([L.Dense(3, activation="softmax", input_shape=(4,)), StepCounter()])
+summaries.append(("customLayer", "A Dense layer then a custom layer (`StepCounter`) holding one non-trainable weight.", summary(custom)))
+
 section("Summaries (`model.summary()`)", [lines_constant(n, d, ls) for n, d, ls in summaries])
 
 

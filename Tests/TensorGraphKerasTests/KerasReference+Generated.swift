@@ -222,6 +222,23 @@ extension KerasReference {
     "_________________________________________________________________",
   ]
 
+  /// A Dense layer then a custom layer (`StepCounter`) holding one non-trainable weight.
+  static let customLayer: [String] = [
+    "Model: \"sequential\"",
+    "_________________________________________________________________",
+    " Layer (type)                Output Shape              Param #   ",
+    "=================================================================",
+    " dense (Dense)               (None, 3)                 15        ",
+    "                                                                 ",
+    " step_counter (StepCounter)  (None, 3)                 1         ",
+    "                                                                 ",
+    "=================================================================",
+    "Total params: 16 (64.00 Byte)",
+    "Trainable params: 15 (60.00 Byte)",
+    "Non-trainable params: 1 (4.00 Byte)",
+    "_________________________________________________________________",
+  ]
+
   // MARK: - Progress bars (`keras.utils.Progbar` on a fake clock)
 
   /// Updates replayed on tf_keras's Progbar, and everything it wrote.

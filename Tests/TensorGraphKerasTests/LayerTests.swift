@@ -118,8 +118,7 @@ final class StepCounter: Layer {
     try KerasContext(seed: 1).run {
       let counter = StepCounter()
       let model = try Sequential([Dense(3, activation: "softmax", inputShape: [4]), counter])
-      #expect(try model.summaryLines().contains("Non-trainable params: 1 (4.00 Byte)"))
-      #expect(try model.summaryLines().contains(" step_counter (StepCounter)  (None, 3)                 1         "))
+      #expect(try model.summaryLines() == KerasReference.customLayer)
       try model.compile(optimizer: "sgd", loss: "sparse_categorical_crossentropy")
       let data = TestData.clusters(n: 30)
       try model.fit(data.x, data.y, batchSize: 10, epochs: 2, verbose: 0)
