@@ -24,7 +24,7 @@ import TensorGraphTestSupport
         Dropout(0.5),
         Dense(10, activation: "softmax"),
       ])
-      #expect(try cnn.summaryLines() == KerasReferenceConv.cnn)
+      #expect(try cnn.summaryLines() == KerasReference.cnn)
 
       let inputs = try Input(shape: [32, 32, 3])
       var x = try Conv2D(16, 3, strides: 2, padding: "same")(inputs)
@@ -35,7 +35,7 @@ import TensorGraphTestSupport
       x = try GlobalAveragePooling2D()(x)
       let outputs = try Dense(10)(x)
       let functional = try Model(inputs: inputs, outputs: outputs)
-      #expect(try functional.summaryLines() == KerasReferenceConv.functional)
+      #expect(try functional.summaryLines() == KerasReference.convFunctional)
     }
   }
 
@@ -183,7 +183,7 @@ import TensorGraphTestSupport
       try model.compile(optimizer: "adam", loss: "mse")
       let x = try Tensor(shape: [6, 4], scalars: Self.values(24, seed: 9))
       let history = try model.fit(x, try Tensor(shape: [6, 5], repeating: Float(0.5)), batchSize: 3, epochs: 2, verbose: 0)
-      #expect(history["loss"].allSatisfy { $0.isFinite })
+      #expect(history["loss"].count == 2 && history["loss"].allSatisfy { $0.isFinite })
     }
   }
 

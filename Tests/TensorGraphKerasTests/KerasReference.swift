@@ -1,177 +1,134 @@
-// Keras 2 reference output (tf_keras 2.21), from /work/keras2-reference-output.txt
-// produced by /work/keras2-reference-script.py.
+import Testing
+import TensorGraphKeras
+import TensorGraphTestSupport
 
+/// tf_keras 2.21's reference values and the inputs that produced them.
+///
+/// The values live in `KerasReference+Generated.swift`, written by
+/// `scripts/make-keras-fixtures.py` (its docstring says how to set up the
+/// environment); this file declares their types. To add a case, add it to
+/// the script, run it, and read the new row from a test.
 enum KerasReference {
-  /// The CIFAR-10 MLP as a Sequential model.
-  static let cifarSequential: [String] = [
-    "Model: \"sequential\"",
-    "_________________________________________________________________",
-    " Layer (type)                Output Shape              Param #   ",
-    "=================================================================",
-    " flatten (Flatten)           (None, 3072)              0         ",
-    "                                                                 ",
-    " dense (Dense)               (None, 200)               614600    ",
-    "                                                                 ",
-    " dense_1 (Dense)             (None, 150)               30150     ",
-    "                                                                 ",
-    " dense_2 (Dense)             (None, 10)                1510      ",
-    "                                                                 ",
-    "=================================================================",
-    "Total params: 646260 (2.47 MB)",
-    "Trainable params: 646260 (2.47 MB)",
-    "Non-trainable params: 0 (0.00 Byte)",
-    "_________________________________________________________________",
-  ]
-
-  /// The same model with the functional API (built after the Sequential one).
-  static let cifarFunctional: [String] = [
-    "Model: \"model\"",
-    "_________________________________________________________________",
-    " Layer (type)                Output Shape              Param #   ",
-    "=================================================================",
-    " input_1 (InputLayer)        [(None, 32, 32, 3)]       0         ",
-    "                                                                 ",
-    " flatten_1 (Flatten)         (None, 3072)              0         ",
-    "                                                                 ",
-    " dense_3 (Dense)             (None, 200)               614600    ",
-    "                                                                 ",
-    " dense_4 (Dense)             (None, 150)               30150     ",
-    "                                                                 ",
-    " dense_5 (Dense)             (None, 10)                1510      ",
-    "                                                                 ",
-    "=================================================================",
-    "Total params: 646260 (2.47 MB)",
-    "Trainable params: 646260 (2.47 MB)",
-    "Non-trainable params: 0 (0.00 Byte)",
-    "_________________________________________________________________",
-  ]
-
-  /// The branching functional model (Add, Concatenate) with "Connected to".
-  static let branching: [String] = [
-    "Model: \"model_1\"",
-    "__________________________________________________________________________________________________",
-    " Layer (type)                Output Shape                 Param #   Connected to                  ",
-    "==================================================================================================",
-    " input_2 (InputLayer)        [(None, 4)]                  0         []                            ",
-    "                                                                                                  ",
-    " dense_6 (Dense)             (None, 3)                    15        ['input_2[0][0]']             ",
-    "                                                                                                  ",
-    " dense_7 (Dense)             (None, 3)                    15        ['input_2[0][0]']             ",
-    "                                                                                                  ",
-    " add (Add)                   (None, 3)                    0         ['dense_6[0][0]',             ",
-    "                                                                     'dense_7[0][0]']             ",
-    "                                                                                                  ",
-    " concatenate (Concatenate)   (None, 6)                    0         ['add[0][0]',                 ",
-    "                                                                     'dense_6[0][0]']             ",
-    "                                                                                                  ",
-    "==================================================================================================",
-    "Total params: 30 (120.00 Byte)",
-    "Trainable params: 30 (120.00 Byte)",
-    "Non-trainable params: 0 (0.00 Byte)",
-    "__________________________________________________________________________________________________",
-  ]
-
-  /// The raw progress output of the reference fit/evaluate/predict calls,
-  /// line by line (each ends with "\n" in the output).
-  static let progressLines: [String] = [
-    "Epoch 1/2",
-    "\r1/8 [==>...........................] - ETA: 2s - loss: 2.5122 - accuracy: 0.1250" + backspaces(80) + "\r8/8 [==============================] - 1s 22ms/step - loss: 2.6557 - accuracy: 0.1055 - val_loss: 2.3193 - val_accuracy: 0.1250",
-    "Epoch 2/2",
-    "\r1/8 [==>...........................] - ETA: 0s - loss: 2.2150 - accuracy: 0.1250" + backspaces(80) + "\r8/8 [==============================] - 0s 8ms/step - loss: 2.3840 - accuracy: 0.1367 - val_loss: 2.3988 - val_accuracy: 0.0938",
-    "10/10 - 0s - loss: 2.2782 - accuracy: 0.1875 - 45ms/epoch - 5ms/step",
-    "\r 1/10 [==>...........................] - ETA: 0s - loss: 2.1263 - accuracy: 0.2500" + backspaces(82) + "\r10/10 [==============================] - 0s 2ms/step - loss: 2.1474 - accuracy: 0.2125",
-    "\r1/1 [==============================] - ETA: 0s" + backspaces(46) + "\r1/1 [==============================] - 0s 55ms/step",
-  ]
-
   static func backspaces(_ n: Int) -> String { String(repeating: "\u{8}", count: n) }
+
+  /// One `Progbar.update` call at a fake time (seconds since the bar was made).
+  struct ProgbarEvent: Sendable {
+    let time: Double
+    let step: Int
+    let names: [String]
+    let values: [Double]
+    let finalize: Bool
+  }
+
+  /// A progress bar, the updates replayed on it, and all it wrote.
+  struct ProgbarCase: Sendable, CustomTestStringConvertible {
+    let label: String
+    let target: Int
+    let verbose: Int
+    let statefulMetrics: [String]
+    let events: [ProgbarEvent]
+    let output: String
+    var testDescription: String { label }
+  }
+
+  /// A layer's output shape and parameter count on an input of `input`
+  /// (without the batch axis).
+  struct LayerShape: Sendable, CustomTestStringConvertible {
+    let label: String
+    let input: [Int]
+    let output: [Int?]
+    let params: Int
+    var testDescription: String { label }
+  }
+
+  /// A merge layer (`Concatenate`, `Add`) on inputs of these shapes.
+  struct MergeShape: Sendable, CustomTestStringConvertible {
+    let label: String
+    let layer: String
+    let inputs: [[Int]]
+    let output: [Int?]
+    var testDescription: String { label }
+  }
+
+  /// A loss (Keras class name) on constant inputs; `activation` ("",
+  /// "softmax", "sigmoid") is applied to `yPred` first, in the graph.
+  struct LossCase: Sendable, CustomTestStringConvertible {
+    let label: String
+    let loss: String
+    let fromLogits: Bool
+    let activation: String
+    let sparse: Bool
+    let yTrue: [Double]
+    let yTrueShape: [Int]
+    let yPred: [Double]
+    let yPredShape: [Int]
+    let value: Double
+    var testDescription: String { label }
+  }
+
+  /// A metric function's value per example.
+  struct MetricCase: Sendable, CustomTestStringConvertible {
+    let label: String
+    let metric: String
+    let sparse: Bool
+    let yTrue: [Double]
+    let yTrueShape: [Int]
+    let yPred: [Double]
+    let yPredShape: [Int]
+    let perExample: [Double]
+    var testDescription: String { label }
+  }
+
+  /// `evaluate` of an identity model compiled with `loss` and `metrics`.
+  struct EvaluateCase: Sendable, CustomTestStringConvertible {
+    let label: String
+    let loss: String
+    let metrics: [String]
+    let sparse: Bool
+    let x: [Double]
+    let xShape: [Int]
+    let y: [Double]
+    let yShape: [Int]
+    let batchSize: Int
+    let results: [String: Double]
+    var testDescription: String { label }
+  }
+
+  /// Three epochs of an optimizer (made by name, or from Keras's
+  /// hyperparameter names) on the fixed regression.
+  struct OptimizerCase: Sendable, CustomTestStringConvertible {
+    let label: String
+    let name: String
+    let byName: Bool
+    let hyperparameters: [String: Double]
+    let weights: [Double]
+    let losses: [Double]
+    var testDescription: String { label }
+  }
+
+  /// An optimizer's hyperparameters when made with no arguments.
+  struct OptimizerDefaults: Sendable {
+    let name: String
+    let hyperparameters: [String: Double]
+  }
+
+  /// The loss row labelled `label` (a missing label is a test bug).
+  static func loss(_ label: String) -> LossCase {
+    guard let row = losses.first(where: { $0.label == label }) else { fatalError("no loss fixture '\(label)'") }
+    return row
+  }
 }
 
-/// More tf_keras 2.21 summaries (printed by the scripts quoted with each).
-enum KerasReferenceMore {
-  /// `Sequential([Flatten(input_shape=(28,28)), Dense(128, "relu"), Dropout(0.2), Dense(10)])`
-  static let quickstart: [String] = [
-    "Model: \"sequential\"",
-    "_________________________________________________________________",
-    " Layer (type)                Output Shape              Param #   ",
-    "=================================================================",
-    " flatten (Flatten)           (None, 784)               0         ",
-    "                                                                 ",
-    " dense (Dense)               (None, 128)               100480    ",
-    "                                                                 ",
-    " dropout (Dropout)           (None, 128)               0         ",
-    "                                                                 ",
-    " dense_1 (Dense)             (None, 10)                1290      ",
-    "                                                                 ",
-    "=================================================================",
-    "Total params: 101770 (397.54 KB)",
-    "Trainable params: 101770 (397.54 KB)",
-    "Non-trainable params: 0 (0.00 Byte)",
-    "_________________________________________________________________",
-  ]
+/// `tensor(values, shape)` in float32, or int32 for sparse targets.
+func fixtureTensor(_ values: [Double], _ shape: [Int], int32: Bool = false) throws -> Tensor {
+  int32 ? try Tensor(shape: shape, scalars: values.map { Int32($0) }) : Tensor.f32(values, shape)
+}
 
-  /// `Sequential([model, Softmax()])` on the quickstart model.
-  static let probability: [String] = [
-    "Model: \"sequential_1\"",
-    "_________________________________________________________________",
-    " Layer (type)                Output Shape              Param #   ",
-    "=================================================================",
-    " sequential (Sequential)     (None, 10)                101770    ",
-    "                                                                 ",
-    " softmax (Softmax)           (None, 10)                0         ",
-    "                                                                 ",
-    "=================================================================",
-    "Total params: 101770 (397.54 KB)",
-    "Trainable params: 101770 (397.54 KB)",
-    "Non-trainable params: 0 (0.00 Byte)",
-    "_________________________________________________________________",
-  ]
-
-  /// A functional model calling a functional model, then branching into two Dense layers merged by Add (`Model: "model_1"`; the inner model is `model`, its Dense is `dense`).
-  static let nestedFunctional: [String] = [
-    "Model: \"model_1\"",
-    "__________________________________________________________________________________________________",
-    " Layer (type)                Output Shape                 Param #   Connected to                  ",
-    "==================================================================================================",
-    " input_2 (InputLayer)        [(None, 4)]                  0         []                            ",
-    "                                                                                                  ",
-    " model (Functional)          (None, 3)                    15        ['input_2[0][0]']             ",
-    "                                                                                                  ",
-    " dense_1 (Dense)             (None, 2)                    8         ['model[0][0]']               ",
-    "                                                                                                  ",
-    " dense_2 (Dense)             (None, 2)                    8         ['model[0][0]']               ",
-    "                                                                                                  ",
-    " add (Add)                   (None, 2)                    0         ['dense_1[0][0]',             ",
-    "                                                                     'dense_2[0][0]']             ",
-    "                                                                                                  ",
-    "==================================================================================================",
-    "Total params: 31 (124.00 Byte)",
-    "Trainable params: 31 (124.00 Byte)",
-    "Non-trainable params: 0 (0.00 Byte)",
-    "__________________________________________________________________________________________________",
-  ]
-
-  /// A functional model calling a built Sequential model (dense_3, dense_4) and branching (`Model: "model_2"`).
-  static let nestedSequential: [String] = [
-    "Model: \"model_2\"",
-    "__________________________________________________________________________________________________",
-    " Layer (type)                Output Shape                 Param #   Connected to                  ",
-    "==================================================================================================",
-    " input_3 (InputLayer)        [(None, 4)]                  0         []                            ",
-    "                                                                                                  ",
-    " sequential (Sequential)     (None, 2)                    23        ['input_3[0][0]']             ",
-    "                                                                                                  ",
-    " dense_5 (Dense)             (None, 1)                    3         ['sequential[0][0]']          ",
-    "                                                                                                  ",
-    " dense_6 (Dense)             (None, 1)                    3         ['sequential[0][0]']          ",
-    "                                                                                                  ",
-    " concatenate (Concatenate)   (None, 2)                    0         ['dense_5[0][0]',             ",
-    "                                                                     'dense_6[0][0]']             ",
-    "                                                                                                  ",
-    "==================================================================================================",
-    "Total params: 29 (116.00 Byte)",
-    "Trainable params: 29 (116.00 Byte)",
-    "Non-trainable params: 0 (0.00 Byte)",
-    "__________________________________________________________________________________________________",
-  ]
-
+/// Checks that two arrays have the same count and elements within
+/// `tolerance` (as ``expectClose(_:_:shape:tolerance:sourceLocation:)``).
+func expectClose(
+  _ actual: [Double], _ expected: [Double], tolerance: Double = 1e-5, sourceLocation: Testing.SourceLocation = #_sourceLocation
+) {
+  expectClose(Tensor.f64(actual, [actual.count]), expected, shape: [expected.count], tolerance: tolerance,
+              sourceLocation: sourceLocation)
 }

@@ -34,16 +34,16 @@ import TensorGraphKeras
   }
 }
 
-/// Nested models in summaries, against tf_keras 2.21 (`KerasReferenceMore`).
+/// Nested models in summaries, against tf_keras 2.21 (`KerasReference`).
 @Suite struct KerasNestedSummaryTests {
   @Test func quickstartAndProbabilityModel() throws {
     try KerasContext().run {
       let model = try Sequential([
         Flatten(inputShape: [28, 28]), Dense(128, activation: "relu"), Dropout(0.2), Dense(10),
       ])
-      #expect(try model.summaryLines() == KerasReferenceMore.quickstart)
+      #expect(try model.summaryLines() == KerasReference.quickstart)
       let probability = try Sequential([model, Softmax()])
-      #expect(try probability.summaryLines() == KerasReferenceMore.probability)
+      #expect(try probability.summaryLines() == KerasReference.probability)
     }
   }
 
@@ -54,14 +54,14 @@ import TensorGraphKeras
       let a = try Input(shape: [4])
       let b = try m(a)
       let e = try Add()([try Dense(2)(b), try Dense(2)(b)])
-      #expect(try Model(inputs: a, outputs: e).summaryLines() == KerasReferenceMore.nestedFunctional)
+      #expect(try Model(inputs: a, outputs: e).summaryLines() == KerasReference.nestedFunctional)
 
       let s = try Sequential([Dense(3, inputShape: [4])])
       try s.add(Dense(2))
       let a2 = try Input(shape: [4])
       let o2 = try s(a2)
       let joined = try Concatenate()([try Dense(1)(o2), try Dense(1)(o2)])
-      #expect(try Model(inputs: a2, outputs: joined).summaryLines() == KerasReferenceMore.nestedSequential)
+      #expect(try Model(inputs: a2, outputs: joined).summaryLines() == KerasReference.nestedSequential)
     }
   }
 }
