@@ -28,7 +28,7 @@ let package = Package(
       providers: [.apt(["zlib1g-dev"])]
     ),
     // C kernels: the float32 GEMM for AVX-512 CPUs, and optimizer loops
-    // cloned per x86-64 ISA level and chosen at load time.
+    // compiled per x86-64 ISA level, the level an argument.
     .target(name: "CTensorKernels"),
     .target(
       name: "TensorGraph",
@@ -69,6 +69,8 @@ let package = Package(
       name: "TensorGraphTests",
       dependencies: [
         "TensorGraph", "TensorGraphTestSupport", "TensorGraphExamples", "TensorGraphBench",
+        // The ISA-path tests call the C kernels at every level directly.
+        "CTensorKernels",
       ],
       resources: [.copy("Fixtures")]
     ),

@@ -3,8 +3,10 @@
 // attribute.
 //
 // The optimizer updates (`tg_apply_*_f32`) are compiled once per
-// instruction-set level (AVX-512, AVX2+FMA, baseline SSE2) and chosen at load
-// time by the dynamic linker (`target_clones`, an ELF ifunc). Each computes
+// instruction-set level (AVX-512, AVX2+FMA, baseline SSE2); the caller
+// names the level (TensorGraph passes `ISALevel.current`, tests pass each
+// level in turn), and a level above what the CPU has runs as the best one it
+// has. Each computes
 // exactly what the Swift scalar loop beside its caller computes, element by
 // element, with the same operations in the same order (floating-point
 // contraction is off): results are bitwise equal on every ISA level.
@@ -23,23 +25,30 @@
 extern "C" {
 #endif
 
+/// Instruction-set levels of the CPU-dispatched kernels.
+enum { TG_ISA_BASELINE = 0, TG_ISA_AVX2 = 1, TG_ISA_AVX512 = 2 };
+
+/// The highest level this CPU runs: TG_ISA_AVX512 with AVX-512 F, VL, BW
+/// and DQ (x86-64-v4), TG_ISA_AVX2 with AVX2 and FMA, else TG_ISA_BASELINE.
+int tg_isa_supported(void);
+
 /// Adam (TensorFlow's ApplyAdam): m += (g - m)·c1; v += (g·g - v)·c2;
 /// w -= alpha·m / (sqrt(v) + eps), or with Nesterov
 /// w -= alpha·(m·beta1 + c1·g) / (sqrt(v) + eps).
-void tg_apply_adam_f32(float *w, float *m, float *v, const float *g, ptrdiff_t n, float alpha, float c1,
+void tg_apply_adam_f32(int level, float *w, float *m, float *v, const float *g, ptrdiff_t n, float alpha, float c1,
                        float c2, float eps, float beta1, int nesterov);
 
 /// Momentum (ApplyMomentum): a = a·momentum + g; w -= lr·a, or with
 /// Nesterov w -= (g + a·momentum)·lr.
-void tg_apply_momentum_f32(float *w, float *a, const float *g, ptrdiff_t n, float lr, float momentum,
+void tg_apply_momentum_f32(int level, float *w, float *a, const float *g, ptrdiff_t n, float lr, float momentum,
                            int nesterov);
 
 /// Gradient descent (ApplyGradientDescent): w -= alpha·d.
-void tg_apply_gradient_descent_f32(float *w, const float *d, ptrdiff_t n, float alpha);
+void tg_apply_gradient_descent_f32(int level, float *w, const float *d, ptrdiff_t n, float alpha);
 
 /// RMSProp (ApplyRMSProp): ms += (g·g - ms)·(1 - rho);
 /// mom = mom·momentum + lr·g / sqrt(ms + eps); w -= mom.
-void tg_apply_rmsprop_f32(float *w, float *ms, float *mom, const float *g, ptrdiff_t n, float lr, float rho,
+void tg_apply_rmsprop_f32(int level, float *w, float *ms, float *mom, const float *g, ptrdiff_t n, float lr, float rho,
                           float momentum, float eps);
 
 /// Whether this CPU runs `tg_sgemm_f32` (it has AVX-512F); 0 or 1.

@@ -17,11 +17,14 @@ public enum SGEMMKernel: String, Sendable {
   /// OpenBLAS's `cblas_sgemm`.
   case openBLAS = "OpenBLAS"
 
-  /// `.avx512` when the CPU has AVX-512F and `TENSORGRAPH_GEMM` is not
-  /// `openblas`; fixed for the life of the process, so that results never
-  /// mix the two kernels' roundings.
+  /// `.avx512` when `ISALevel.current` is `.avx512` (the CPU has AVX-512
+  /// and `TENSORGRAPH_ISA` does not cap it lower) and `TENSORGRAPH_GEMM` is
+  /// not `openblas`; fixed for the life of the process, so that results
+  /// never mix the two kernels' roundings. (An AVX2 kernel would plug in
+  /// here, for `ISALevel.current == .avx2`.)
   public static let current: SGEMMKernel =
-    tg_sgemm_available() != 0 && ProcessInfo.processInfo.environment["TENSORGRAPH_GEMM"] != "openblas"
+    ISALevel.current >= .avx512 && tg_sgemm_available() != 0
+      && ProcessInfo.processInfo.environment["TENSORGRAPH_GEMM"] != "openblas"
     ? .avx512 : .openBLAS
 }
 

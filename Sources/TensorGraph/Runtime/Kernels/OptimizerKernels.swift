@@ -66,7 +66,7 @@ let applyGradientDescentKernel: KernelFactory = { b in
       ctx.forEachChunk(count: w.scalarCount, grain: optimizerGrain) { r in
         if T.self == Float.self {
           tg_apply_gradient_descent_f32(
-            f32(pw + r.lowerBound), f32(pd + r.lowerBound), r.count, Float(alpha))
+            ISALevel.current.cLevel, f32(pw + r.lowerBound), f32(pd + r.lowerBound), r.count, Float(alpha))
           return
         }
         for i in r { pw[i] -= alpha * pd[i] }
@@ -89,7 +89,7 @@ let applyMomentumKernel: KernelFactory = { b in
       ctx.forEachChunk(count: grad.scalarCount, grain: optimizerGrain) { r in
         if T.self == Float.self {
           tg_apply_momentum_f32(
-            f32(pw + r.lowerBound), f32(pa + r.lowerBound), f32(pg + r.lowerBound), r.count, Float(lr),
+            ISALevel.current.cLevel, f32(pw + r.lowerBound), f32(pa + r.lowerBound), f32(pg + r.lowerBound), r.count, Float(lr),
             Float(momentum), nesterov ? 1 : 0)
           return
         }
@@ -130,7 +130,7 @@ let applyAdamKernel: KernelFactory = { b in
       ctx.forEachChunk(count: grad.scalarCount, grain: optimizerGrain) { r in
         if T.self == Float.self {
           tg_apply_adam_f32(
-            f32(pw + r.lowerBound), f32(pm + r.lowerBound), f32(pv + r.lowerBound), f32(pg + r.lowerBound),
+            ISALevel.current.cLevel, f32(pw + r.lowerBound), f32(pm + r.lowerBound), f32(pv + r.lowerBound), f32(pg + r.lowerBound),
             r.count, Float(alpha), Float(c1), Float(c2), Float(eps), Float(b1), nesterov ? 1 : 0)
           return
         }
@@ -172,7 +172,7 @@ let applyRMSPropKernel: KernelFactory = { b in
       ctx.forEachChunk(count: grad.scalarCount, grain: optimizerGrain) { r in
         if T.self == Float.self {
           tg_apply_rmsprop_f32(
-            f32(pw + r.lowerBound), f32(pms + r.lowerBound), f32(pmom + r.lowerBound), f32(pg + r.lowerBound),
+            ISALevel.current.cLevel, f32(pw + r.lowerBound), f32(pms + r.lowerBound), f32(pmom + r.lowerBound), f32(pg + r.lowerBound),
             r.count, Float(lr), Float(rho), Float(momentum), Float(eps))
           return
         }
