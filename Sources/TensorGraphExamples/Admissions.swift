@@ -39,6 +39,10 @@ public enum AdmissionsExample {
     /// Accuracy on the held-out students, predicting admission when the
     /// output exceeds 0.5.
     public var testAccuracy: Double
+    /// The initial weights, row-major: input → hidden `[6, hiddenUnits]`
+    /// and hidden → output `[hiddenUnits]` (so a reference can replay the
+    /// training).
+    public var initialWeights: (inputHidden: [Double], hiddenOutput: [Double])
   }
 
   /// Generates the data: features `[n, 6]` (GRE, GPA standardized; rank
@@ -104,12 +108,18 @@ public enum AdmissionsExample {
     // Gradient descent with symbolically built gradients.
     let grads = try g.gradients(of: loss, with: [w1.ref, w2.ref])
     let lr = try g.constant(settings.learningRate, dtype: .float64, name: "learning_rate")
-    let step = try g.group(
-      [try g.applyGradientDescent(w1.ref, alpha: lr, delta: grads[0]!).node,
-       try g.applyGradientDescent(w2.ref, alpha: lr, delta: grads[1]!).node], name: "train")
+    // Both updates wait for both gradients, as the original computes both
+    // deltas before changing either weight: ungated, w2's update could run
+    // before w1's gradient, which reads w2, is computed.
+    let step = try g.withControlDependencies([grads[0]!.node, grads[1]!.node]) {
+      try g.group(
+        [try g.applyGradientDescent(w1.ref, alpha: lr, delta: grads[0]!).node,
+         try g.applyGradientDescent(w2.ref, alpha: lr, delta: grads[1]!).node], name: "train")
+    }
 
     let session = Session(graph: g)
     try session.run(targets: [try g.globalVariablesInitializer()])
+    let initialWeights = (try session.run(w1.value).doubles(), try session.run(w2.value).doubles())
     var losses: [Double] = []
     var lastLoss: Double?
     let every = max(1, settings.epochs / 10)
@@ -130,7 +140,7 @@ public enum AdmissionsExample {
     let correct = zip(predictions, testY).filter { ($0 > 0.5 ? 1.0 : 0.0) == $1 }.count
     let accuracy = Double(correct) / Double(testY.count)
     log(String(format: "Prediction accuracy: %.3f", accuracy))
-    return Result(losses: losses, testAccuracy: accuracy)
+    return Result(losses: losses, testAccuracy: accuracy, initialWeights: initialWeights)
   }
 }
 

@@ -61,7 +61,13 @@ enum TGProcess {
   static func run(
     _ arguments: [String], in directory: URL? = nil, environment: [String: String] = [:]
   ) throws -> Outcome {
-    let executable = try binary.get()
+    try run(executable: try binary.get(), arguments, in: directory, environment: environment)
+  }
+
+  /// Runs `executable arguments…` as ``run(_:in:environment:)`` runs `tg`.
+  static func run(
+    executable: URL, _ arguments: [String], in directory: URL? = nil, environment: [String: String] = [:]
+  ) throws -> Outcome {
     let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("tg-run-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: scratch) }

@@ -51,7 +51,16 @@ import Testing
     #expect(result.status == 0, "\(result)")
     #expect(result.stdout.contains(expected), "\(result)")
     #expect(result.stdout.contains("Epoch 2/2"))
-    if arguments[0] == "mnist-mlp" { #expect(Self.testAccuracy(result.stdout) != nil, "\(result)") }
+    if arguments[0] == "mnist-mlp" {
+      // It validates on the test set, so the last epoch's val_accuracy (4
+      // decimals) is the test accuracy, a multiple of 1/16 (96 / 6 images).
+      let accuracy = try #require(Self.testAccuracy(result.stdout), "\(result)")
+      let validation = try #require(
+        result.stdout.components(separatedBy: "\n").last { $0.contains("val_accuracy: ") }
+          .flatMap { Double($0.components(separatedBy: "val_accuracy: ")[1].prefix { $0 != " " }) }, "\(result)")
+      #expect(abs(accuracy - validation) <= 5e-5, "test accuracy \(accuracy), val_accuracy \(validation)")
+      #expect((accuracy * 16).rounded() == accuracy * 16, "\(accuracy)")
+    }
   }
 
   @Test func validationCurvesAreDashedInThePlot() throws {

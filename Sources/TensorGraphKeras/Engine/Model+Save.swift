@@ -19,8 +19,11 @@ extension Model {
   /// settings), `graph.json` (the model's graph alone, built afresh from
   /// that config, with its training ops: TensorGraph's graph format) and
   /// `graph.safetensors` (every variable of that graph: `dense/kernel`,
-  /// `dense/kernel/Adam`, `beta1_power`, …). The directory is replaced
-  /// atomically: readers see the old model or the new one.
+  /// `dense/kernel/Adam`, `beta1_power`, …). The files are written into a
+  /// temporary sibling directory and flushed to disk, which then replaces
+  /// the old directory: ``load(from:registry:options:)`` finds the old
+  /// model or the new one complete, even if the process dies mid-save (see
+  /// Docs/keras.md, "Saved models", for each step).
   ///
   /// - Throws: ``TensorGraphError`` when the model is not built or a file
   ///   cannot be written.
@@ -42,6 +45,7 @@ extension Model {
     let json = try encodeConfig(document)
     try AtomicDirectory.write(to: url) { dir in
       try clone.graph.save(to: dir.appendingPathComponent("graph.json"), variables: clone.session)
+      AtomicDirectory.crashPoint(.partiallyWritten)
       try AtomicFile.write(json, to: dir.appendingPathComponent("keras.json"))
     }
   }
@@ -51,6 +55,12 @@ extension Model {
   /// compiled — compiled the same way with the optimizer's state restored,
   /// so training continues where it stopped.
   ///
+  /// If a save to `url` was killed after it moved the old model aside and
+  /// before it moved the new one in (possible only where
+  /// `renameat2(RENAME_EXCHANGE)` is unavailable), `url` is missing and the
+  /// old model is read from its backup sibling, `.NAME.previous-…`; the
+  /// next save to `url` removes that.
+  ///
   /// - Parameter registry: The layer classes the config may name (extend
   ///   it for your own layers).
   /// - Throws: ``TensorGraphError``: `io` when the files cannot be read,
@@ -59,6 +69,9 @@ extension Model {
   public static func load(
     from url: URL, registry: LayerRegistry = .standard, options: SessionOptions = SessionOptions()
   ) throws -> Model {
+    // A save killed between its two renames leaves the previous model
+    // under a backup name: read that one.
+    let url = AtomicDirectory.resolve(url)
     let configURL = url.appendingPathComponent("keras.json")
     let data: Data
     do {

@@ -3,15 +3,22 @@ import Testing
 import TensorGraph
 import TensorGraphTestSupport
 
-/// Replays the fuzzers' seed corpora (`Fuzz/corpus/`) and the inputs the
-/// fuzzers once crashed on through the same checks the harnesses make:
-/// every input reads or throws a `TensorGraphError`, and what reads
-/// round-trips. See `Docs/fuzzing.md`.
+/// Replays every file in the fuzzers' corpora (`Fuzz/corpus/<target>/`)
+/// through the same checks the harnesses make: every input reads or throws
+/// a `TensorGraphError`, and what reads round-trips. The corpora hold
+/// hand-made seeds (small valid and invalid files); the fuzzers have found
+/// no crash so far. An input a fuzzer crashes on goes into the same folder
+/// under libFuzzer's name (`crash-<sha1>`), with its fix, and is replayed
+/// here from then on. See `Docs/fuzzing.md`.
 @Suite struct FuzzCorpusTests {
   static func inputs(_ target: String) throws -> [URL] {
     let dir = SerializationFixtures.repositoryRoot.appendingPathComponent("Fuzz/corpus/\(target)")
-    return try FileManager.default.contentsOfDirectory(at: dir, includingPropertiesForKeys: nil)
-      .sorted { $0.lastPathComponent < $1.lastPathComponent }
+    let urls = try FileManager.default.contentsOfDirectory(at: dir, includingPropertiesForKeys: [.isRegularFileKey])
+    // A folder or link here would be skipped by nothing else: reject it.
+    for url in urls where try url.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile != true {
+      Issue.record("\(url.path) is not a regular file; the corpus folders hold input files only")
+    }
+    return urls.sorted { $0.lastPathComponent < $1.lastPathComponent }
   }
 
   /// Runs `body`; a thrown error must be a TensorGraphError.
