@@ -93,37 +93,6 @@ import TensorGraphTestSupport
 }
 
 @Suite struct BinaryGradientTests {
-  static let shapes: [([Int], [Int])] = [([2, 3], [2, 3]), ([2, 3], [3]), ([2, 3], []), ([4, 1], [1, 3]), ([2, 1, 3], [2, 1])]
-
-  @Test(arguments: ["AddV2", "Sub", "Mul", "RealDiv", "Maximum", "Minimum", "SquaredDifference", "Pow"], 0..<5)
-  func binaryOpGradientsMatchFiniteDifferences(op: String, shapeIndex: Int) {
-    let (sa, sb) = Self.shapes[shapeIndex]
-    var rng = TestRandom(seed: UInt64(shapeIndex + 1))
-    // Positive, well-separated values keep Pow, RealDiv and the max/min
-    // kinks away from the finite-difference step.
-    let a = Tensor.f64(rng.uniform(sa.reduce(1, *), in: 0.5...2), sa)
-    let b = Tensor.f64(rng.uniform(sb.reduce(1, *), in: 2.5...4), sb)
-    expectGradientsMatch(inputs: [a, b]) { g, x, _ in
-      g.output(try g.addNode(op: op, inputs: [x[0], x[1]]))
-    }
-  }
-
-  @Test(arguments: [false, true], [false, true])
-  func matMulGradients(ta: Bool, tb: Bool) {
-    var rng = TestRandom(seed: 3)
-    let a = Tensor.f64(rng.uniform(12), ta ? [4, 3] : [3, 4])
-    let b = Tensor.f64(rng.uniform(20), tb ? [5, 4] : [4, 5])
-    expectGradientsMatch(inputs: [a, b]) { g, x, _ in try g.matMul(x[0], x[1], transposeA: ta, transposeB: tb) }
-  }
-
-  @Test(arguments: [false, true], [false, true])
-  func batchMatMulGradientsWithBroadcastBatch(adjX: Bool, adjY: Bool) {
-    var rng = TestRandom(seed: 4)
-    let a = Tensor.f64(rng.uniform(2 * 3 * 4), adjX ? [2, 1, 4, 3] : [2, 1, 3, 4])
-    let b = Tensor.f64(rng.uniform(3 * 4 * 2), adjY ? [3, 2, 4] : [3, 4, 2])
-    expectGradientsMatch(inputs: [a, b]) { g, x, _ in try g.batchMatMul(x[0], x[1], adjX: adjX, adjY: adjY) }
-  }
-
   @Test func unknownShapesUseBroadcastGradientArgs() throws {
     let g = Graph()
     let x = try g.placeholder(.float64, shape: [nil, nil], name: "x")
