@@ -21,8 +21,12 @@ public enum ISALevel: Int, Comparable, CaseIterable, Sendable, CustomStringConve
 
   /// The level the kernels use: `TENSORGRAPH_ISA` clamped to
   /// `supportedByCPU`, or `supportedByCPU` when unset or unrecognized
-  /// (`environmentNote` says why).
-  public static let current: ISALevel = resolve(ProcessInfo.processInfo.environment["TENSORGRAPH_ISA"]).level
+  /// (`environmentNote` says why, and the first use prints it on stderr).
+  public static let current: ISALevel = {
+    let resolved = resolve(ProcessInfo.processInfo.environment["TENSORGRAPH_ISA"])
+    if let note = resolved.note { FileHandle.standardError.write(Data("TensorGraph: \(note)\n".utf8)) }
+    return resolved.level
+  }()
 
   /// Why `current` differs from what `TENSORGRAPH_ISA` asks for (a level
   /// the CPU lacks, or a value that names no level); `nil` when it does not.
