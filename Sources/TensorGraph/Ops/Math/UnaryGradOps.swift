@@ -27,16 +27,21 @@ extension StandardOps {
   }
 }
 
+/// `a · b`, but 0 where `b` is 0 (TensorFlow's `mul_no_nan`): SqrtGrad,
+/// RsqrtGrad and ReciprocalGrad give 0, not NaN, where the upstream
+/// gradient is 0, even at y = 0 or ±Inf, as TensorFlow's kernels do.
+@inlinable func multiplyNoNaN<T: TensorFloatScalar>(_ a: T, _ b: T) -> T { b == 0 ? 0 : a * b }
+
 // MARK: - SqrtGrad
 
-/// `dy · 0.5 / y`: the gradient of `y = √x`.
+/// `dy · 0.5 / y` (0 where dy is 0): the gradient of `y = √x`.
 public enum SqrtGradFunction: FloatGradientFunction {
-  @inlinable public static func apply<T: TensorFloatScalar>(_ y: T, _ dy: T) -> T { 0.5 * dy / y }
+  @inlinable public static func apply<T: TensorFloatScalar>(_ y: T, _ dy: T) -> T { multiplyNoNaN(0.5 / y, dy) }
 }
 
 extension StandardOps {
   static let sqrtGrad = elementwiseGradientOp(
-    "SqrtGrad", summary: "Returns dy * 0.5 / y: the gradient of y = sqrt(x) given the upstream gradient dy.",
+    "SqrtGrad", summary: "Returns dy * 0.5 / y (0 where dy is 0): the gradient of y = sqrt(x) given the upstream gradient dy.",
     kernel: SqrtGradFunction.kernel,
     gradient: .function { c in
       // z = 0.5·dy/y: ∂z/∂y = −z/y, ∂z/∂dy = 0.5/y (TensorFlow's _SqrtGradGrad).
@@ -49,14 +54,16 @@ extension StandardOps {
 
 // MARK: - RsqrtGrad
 
-/// `dy · (−0.5) · y³`: the gradient of `y = 1/√x`.
+/// `dy · (−0.5) · y³` (0 where dy is 0): the gradient of `y = 1/√x`.
 public enum RsqrtGradFunction: FloatGradientFunction {
-  @inlinable public static func apply<T: TensorFloatScalar>(_ y: T, _ dy: T) -> T { -0.5 * (dy * y) * (y * y) }
+  @inlinable public static func apply<T: TensorFloatScalar>(_ y: T, _ dy: T) -> T {
+    multiplyNoNaN(-0.5 * (y * y), multiplyNoNaN(y, dy))
+  }
 }
 
 extension StandardOps {
   static let rsqrtGrad = elementwiseGradientOp(
-    "RsqrtGrad", summary: "Returns dy * -0.5 * y^3: the gradient of y = 1/sqrt(x) given the upstream gradient dy.",
+    "RsqrtGrad", summary: "Returns dy * -0.5 * y^3 (0 where dy is 0): the gradient of y = 1/sqrt(x) given the upstream gradient dy.",
     kernel: RsqrtGradFunction.kernel,
     gradient: .function { c in
       // z = −0.5·dy·y³: ∂z/∂y = −1.5·dy·y², ∂z/∂dy = −0.5·y³ (RsqrtGrad again).
@@ -70,14 +77,14 @@ extension StandardOps {
 
 // MARK: - ReciprocalGrad
 
-/// `−dy · y²`: the gradient of `y = 1/x`.
+/// `−dy · y²` (0 where dy is 0): the gradient of `y = 1/x`.
 public enum ReciprocalGradFunction: FloatGradientFunction {
-  @inlinable public static func apply<T: TensorFloatScalar>(_ y: T, _ dy: T) -> T { -dy * (y * y) }
+  @inlinable public static func apply<T: TensorFloatScalar>(_ y: T, _ dy: T) -> T { multiplyNoNaN(-(y * y), dy) }
 }
 
 extension StandardOps {
   static let reciprocalGrad = elementwiseGradientOp(
-    "ReciprocalGrad", summary: "Returns -dy * y^2: the gradient of y = 1/x given the upstream gradient dy.",
+    "ReciprocalGrad", summary: "Returns -dy * y^2 (0 where dy is 0): the gradient of y = 1/x given the upstream gradient dy.",
     kernel: ReciprocalGradFunction.kernel,
     gradient: .function { c in
       // z = −dy·y²: ∂z/∂y = −2·dy·y, ∂z/∂dy = −y² (ReciprocalGrad again).

@@ -104,7 +104,8 @@ extension Graph {
 
 /// -1, 0 or 1 by the sign of `x`; zeros keep their sign and NaN stays NaN.
 public enum SignFunction: UnaryArithmeticFunction {
-  @inlinable public static func apply<T: TensorSignedScalar>(_ x: T) -> T { x < 0 ? -1 : x > 0 ? 1 : x }
+  // Both zeros give +0, as TensorFlow's kernel; NaN stays NaN.
+  @inlinable public static func apply<T: TensorSignedScalar>(_ x: T) -> T { x < 0 ? -1 : x > 0 ? 1 : x == 0 ? 0 : x }
 }
 
 extension StandardOps {

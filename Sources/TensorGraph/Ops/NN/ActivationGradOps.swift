@@ -108,7 +108,9 @@ extension StandardOps {
 
 /// `dy · y · (1 − y)`: the gradient of `y = sigmoid(x)`.
 public enum SigmoidGradFunction: FloatGradientFunction {
-  @inlinable public static func apply<T: TensorFloatScalar>(_ y: T, _ dy: T) -> T { dy * y * (1 - y) }
+  // Grouped as TensorFlow's vectorized kernel groups it (y·(1 − y) first),
+  // which decides where y·(1 − y) overflows float32.
+  @inlinable public static func apply<T: TensorFloatScalar>(_ y: T, _ dy: T) -> T { dy * (y * (1 - y)) }
 }
 
 extension StandardOps {

@@ -8,7 +8,8 @@ import RealModule
 
 /// `max(x, 0)`; NaN stays NaN.
 public enum ReluFunction: UnaryNumericFunction {
-  @inlinable public static func apply<T: TensorNumericScalar>(_ x: T) -> T { x < 0 ? 0 : x }
+  // `<= 0`, not `< 0`: -0 gives +0 and NaN stays NaN, as TensorFlow's kernel.
+  @inlinable public static func apply<T: TensorNumericScalar>(_ x: T) -> T { x <= 0 ? 0 : x }
 }
 
 extension StandardOps {
@@ -35,7 +36,8 @@ extension Graph {
 
 /// `min(max(x, 0), 6)`; NaN stays NaN.
 public enum Relu6Function: UnaryNumericFunction {
-  @inlinable public static func apply<T: TensorNumericScalar>(_ x: T) -> T { x < 0 ? 0 : x > 6 ? 6 : x }
+  // -0 gives +0 and NaN stays NaN, as TensorFlow's kernel.
+  @inlinable public static func apply<T: TensorNumericScalar>(_ x: T) -> T { x <= 0 ? 0 : x > 6 ? 6 : x }
 }
 
 extension StandardOps {
