@@ -350,6 +350,44 @@ section(
 )
 
 
+
+# MARK: - Graph node names
+
+
+def graph_node_names(build):
+    """The names of the ops tf_keras puts in a TF1-style graph for build()."""
+    keras.backend.clear_session()
+    graph = tf.Graph()
+    with graph.as_default():
+        build()
+    return sorted(op.name for op in graph.get_operations())
+
+
+def dense_graph():
+    x = keras.Input(shape=(3,))
+    L.Dense(4, activation="relu")(x)
+    L.Dense(2, activation="softmax")(x)
+
+
+def convolutional_graph():
+    x = keras.Input(shape=(8, 8, 2))
+    y = L.Conv2D(4, 3, activation="relu")(x)
+    y = L.BatchNormalization()(y)
+    y = L.MaxPooling2D(2)(y)
+    y = L.AveragePooling2D(1)(y)
+    L.GlobalAveragePooling2D()(y)
+
+
+section(
+    "Graph node names (layers called in a `tf.Graph`)",
+    [lines_constant("denseGraphNodeNames", "Input(3) → Dense(4, relu) and Dense(2, softmax).",
+                    graph_node_names(dense_graph)),
+     lines_constant("convolutionalGraphNodeNames",
+                    "Input(8, 8, 2) → Conv2D(4, 3, relu) → BatchNormalization → MaxPooling2D(2) → "
+                    "AveragePooling2D(1) → GlobalAveragePooling2D.", graph_node_names(convolutional_graph))],
+)
+
+
 # MARK: - Losses
 
 T = [[0, 1, 0], [1, 0, 0]]

@@ -65,10 +65,17 @@ import TensorGraphTestSupport
       _ = try Dense(4, activation: "relu")(x)
       _ = try Dense(2, activation: .softmax)(x)
       let names = Set(x.graph.nodes.map(\.name))
-      for n in ["input_1", "dense/kernel", "dense/bias", "dense/MatMul", "dense/BiasAdd", "dense/Relu",
-                "dense/kernel/Initializer/random_uniform/RandomUniform", "dense_1/Softmax"] {
+      // The names tf_keras 2.21 gives these nodes in a tf.Graph
+      // (KerasReference.denseGraphNodeNames, scripts/make-keras-fixtures.py).
+      for n in ["input_1", "dense/kernel", "dense/bias", "dense/MatMul", "dense/BiasAdd", "dense/Relu", "dense_1/Softmax"] {
+        #expect(KerasReference.denseGraphNodeNames.contains(n), "tf_keras has no node \(n)")
         #expect(names.contains(n), "missing \(n)")
       }
+      // The initializer lives under the same scope, but tf_keras 2.21 draws
+      // it with StatelessRandomUniformV2, which TensorGraph lacks; it uses
+      // TensorFlow 1.x's RandomUniform, named as TensorFlow 1.x named it.
+      #expect(KerasReference.denseGraphNodeNames.contains { $0.hasPrefix("dense/kernel/Initializer/") })
+      #expect(names.contains("dense/kernel/Initializer/random_uniform/RandomUniform"))
     }
   }
 

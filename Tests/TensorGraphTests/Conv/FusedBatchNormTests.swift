@@ -22,8 +22,9 @@ private func normalized(
   }
 }
 
-/// The TensorFlow 2.21 fixture: x = arange(24)·0.1 + sin(arange(24)) as
-/// [2, 2, 2, 3], dy = cos(arange(24)), ε = 0.001.
+/// The inputs of the TensorFlow 2.21 fixture (FusedBatchNormReference, made
+/// by scripts/make-batchnorm-fixtures.py): x = arange(24)·0.1 +
+/// sin(arange(24)) as [2, 2, 2, 3], dy = cos(arange(24)), ε = 0.001.
 private enum TF {
   static let x = (0..<24).map { Double($0) * 0.1 + sin(Double($0)) }
   static let dy = (0..<24).map { cos(Double($0)) }
@@ -85,26 +86,28 @@ private enum TF {
     let infer = try build(g, x: TF.x, shape: shape, mean: TF.mean, variance: TF.variance, training: false)
     let dy = try g.constant(Tensor.f32(TF.dy, shape))
     let out = try Session(graph: g).run(fetches: [train.y, train.batchMean, train.batchVariance, train.reserveSpace2, ema.batchMean, ema.batchVariance, infer.y])
-    expectClose(Tensor.f32(Array(out[0].doubles().prefix(6)), [6]), [-1.0879794, -0.8721813, 0.23130566, -0.61550856, -4.135806, -0.51081675], tolerance: 1e-6)
-    expectClose(out[1], [1.1091509, 1.2088654, 1.2544594], tolerance: 1e-6)
-    expectClose(out[2], [0.99507725, 0.72226596, 1.2746959], tolerance: 1e-6)
-    expectClose(out[3], [0.87069255, 0.6319827, 1.1153588], tolerance: 1e-6)
-    expectClose(out[4], [0.6827453, 0.5026596, 0.30633783], tolerance: 1e-6)
-    expectClose(out[5], [1.3485231, 0.70667976, 1.7824087], tolerance: 1e-6)
-    expectClose(Tensor.f32(Array(out[6].doubles().prefix(6)), [6]), [-0.30811226, 1.5711901, 0.7274444, 0.05194072, -1.530063, 0.17313282], tolerance: 1e-6)
+    let R = FusedBatchNormReference.self
+    expectClose(out[0], R.trainingY, shape: shape, tolerance: 1e-6)
+    expectClose(out[1], R.trainingBatchMean, tolerance: 1e-6)
+    expectClose(out[2], R.trainingBatchVariance, tolerance: 1e-6)
+    expectClose(out[3], R.trainingReserveSpace2, tolerance: 1e-6)
+    expectClose(out[4], R.averagedBatchMean, tolerance: 1e-6)
+    expectClose(out[5], R.averagedBatchVariance, tolerance: 1e-6)
+    expectClose(out[6], R.inferenceY, shape: shape, tolerance: 1e-6)
     // The gradient ops, fed TensorFlow's inputs.
     let x = try g.constant(Tensor.f32(TF.x, shape)), scale = try g.constant(Tensor.f32(TF.scale, [3]))
-    for (training, r1, r2, dx6, dscale) in [
-      (true, train.reserveSpace1, train.reserveSpace2, [0.42394546, 1.6837195, -0.16241764, -1.4637306, -0.13390692, 0.1986098], [-3.8533351, 2.3085604, 0.34009966]),
-      (false, try g.constant(Tensor.f32(TF.mean, [3])), try g.constant(Tensor.f32(TF.variance, [3])), [0.8162245, 1.290648, -0.14709337, -0.8080562, -1.5613923, 0.10026468], [-2.8093019, 1.8804389, -0.2598994]),
+    for (training, r1, r2, dx, dscale, doffset) in [
+      (true, train.reserveSpace1, train.reserveSpace2, R.trainingXBackprop, R.trainingScaleBackprop, R.trainingOffsetBackprop),
+      (false, try g.constant(Tensor.f32(TF.mean, [3])), try g.constant(Tensor.f32(TF.variance, [3])), R.inferenceXBackprop,
+       R.inferenceScaleBackprop, R.inferenceOffsetBackprop),
     ] {
       let o = try g.buildMulti(
         "FusedBatchNormGradV3", [dy, x, scale, r1, r2, train.reserveSpace3],
         attrs: ["epsilon": .float(0.001), "is_training": .bool(training)], name: nil, file: #fileID, line: #line)
       let v = try Session(graph: g).run(fetches: o)
-      expectClose(Tensor.f32(Array(v[0].doubles().prefix(6)), [6]), dx6, tolerance: 1e-5)
+      expectClose(v[0], dx, shape: shape, tolerance: 1e-5)
       expectClose(v[1], dscale, tolerance: 1e-5)
-      expectClose(v[2], [0.25580102, -0.2599795, -0.5367361], tolerance: 1e-5)
+      expectClose(v[2], doffset, tolerance: 1e-5)
       #expect(v[3].shape == [0] && v[4].shape == [0])
     }
   }
@@ -121,7 +124,7 @@ private enum TF {
   @Test func emptyStatisticsAreAllowedInTrainingWithFactorOne() throws {
     let g = Graph()
     let bn = try build(g, x: TF.x, shape: [2, 2, 2, 3], mean: [], variance: [], training: true)
-    expectClose(try Session(graph: g).run(bn.batchMean), [1.1091509, 1.2088654, 1.2544594], tolerance: 1e-6)
+    expectClose(try Session(graph: g).run(bn.batchMean), FusedBatchNormReference.trainingBatchMean, tolerance: 1e-6)
     expectError(.shapeMismatch, containing: ["'mean'", "one element per channel"]) {
       try build(Graph(), x: TF.x, shape: [2, 2, 2, 3], mean: [], variance: [], training: true, factor: 0.5)
     }
