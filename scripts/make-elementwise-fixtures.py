@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Regenerates Tests/TensorGraphTests/Fixtures/elementwise/: what TensorFlow's
-own CPU kernels compute for every op that elementwise fusion can hold, on
+own CPU kernels compute for every op that elementwise fusion can hold (and
+the comparisons, which it cannot), on
 inputs at every edge: negatives, both zeros, both sides of each kink
 (Relu6's 0 and 6, Elu's 0, Softplus's thresholds), huge and tiny
 magnitudes, both infinities and NaN.
@@ -46,6 +47,8 @@ UNARY = ["Neg", "Abs", "Square", "Sign", "Exp", "Log", "Sqrt", "Rsqrt", "Recipro
 BINARY = ["AddV2", "Sub", "Mul", "RealDiv", "Maximum", "Minimum", "SquaredDifference", "Pow", "ReluGrad",
           "Relu6Grad", "EluGrad", "SoftplusGrad", "SigmoidGrad", "TanhGrad", "SqrtGrad", "RsqrtGrad",
           "ReciprocalGrad"]
+# Elementwise ops outside the fusion table, with the same inputs (bool outputs).
+COMPARISON = ["Equal", "NotEqual", "Less", "LessEqual", "Greater", "GreaterEqual"]
 
 
 def run(op, inputs):
@@ -64,7 +67,7 @@ def arrays():
         with tf.device("/CPU:0"):
             for op in UNARY:
                 out[f"{op}.{dtype}.npy"] = run(op, [tf.constant(v)])
-            for op in BINARY:
+            for op in BINARY + COMPARISON:
                 out[f"{op}.{dtype}.npy"] = run(op, [tf.constant(x), tf.constant(y)])
     return out
 

@@ -23,6 +23,10 @@ enum ElementwiseEdgeFixtures {
   /// Every op of the table.
   static let all = unary + binary
 
+  /// Elementwise ops outside the fusion table, on the same pairs (their
+  /// fixtures are bool).
+  static let comparison = ["Equal", "NotEqual", "Less", "LessEqual", "Greater", "GreaterEqual"]
+
   /// Binary ops that broadcast (the gradient ops need equal shapes).
   static let broadcasting = Array(binary.prefix(8))
 
@@ -39,7 +43,7 @@ enum ElementwiseEdgeFixtures {
   /// unary op, the grid x[i·25 + j] = v[i], y[j] = v[j] for a binary op.
   static func inputs(_ op: String, _ dtype: DType) throws -> [Tensor] {
     let v = try values(dtype).doubles()
-    guard binary.contains(op) else { return [MathFixtures.tensor(v, [v.count], dtype)] }
+    guard binary.contains(op) || comparison.contains(op) else { return [MathFixtures.tensor(v, [v.count], dtype)] }
     let x = v.flatMap { Array(repeating: $0, count: v.count) }
     let y = Array((0..<v.count).map { _ in v }.joined())
     return [MathFixtures.tensor(x, [x.count], dtype), MathFixtures.tensor(y, [y.count], dtype)]

@@ -3,7 +3,8 @@ import Testing
 import TensorGraph
 import TensorGraphTestSupport
 
-/// Every unfused elementwise kernel that fusion can replace, against
+/// Every unfused elementwise kernel that fusion can replace, and the
+/// comparisons, against
 /// TensorFlow 2.21's own kernels on the edge inputs of
 /// `ElementwiseEdgeFixtures`: negatives, ±0, both sides of every kink, huge
 /// and tiny magnitudes, ±Inf and NaN, each binary op on all 625 pairs, in
@@ -22,13 +23,14 @@ import TensorGraphTestSupport
     return dtype == .float32 ? (4e-6, 1e-37) : (1e-13, 1e-300)
   }
 
-  @Test(arguments: ElementwiseEdgeFixtures.all, ElementwiseEdgeFixtures.dtypes)
+  @Test(arguments: ElementwiseEdgeFixtures.all + ElementwiseEdgeFixtures.comparison, ElementwiseEdgeFixtures.dtypes)
   func matchesTensorFlowOnEdgeValues(_ op: String, _ dtype: DType) throws {
     let inputs = try ElementwiseEdgeFixtures.inputs(op, dtype)
     let want = try ElementwiseEdgeFixtures.reference(op, dtype)
-    #expect(want.dtype == dtype && want.shape == inputs[0].shape, "fixture \(op).\(dtype) has the inputs' shape")
+    let outType: DType = ElementwiseEdgeFixtures.comparison.contains(op) ? .bool : dtype
+    #expect(want.dtype == outType && want.shape == inputs[0].shape, "fixture \(op).\(dtype) has the inputs' shape")
     let got = try ElementwiseEdgeFixtures.runUnfused(op, inputs)
-    #expect(got.dtype == dtype && got.shape == want.shape)
+    #expect(got.dtype == outType && got.shape == want.shape)
     let x = inputs.map { $0.doubles() }
     let (relative, floor) = Self.tolerance(op, dtype)
     if let m = ElementwiseEdgeFixtures.mismatch(
