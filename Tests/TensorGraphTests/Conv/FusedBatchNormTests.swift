@@ -142,44 +142,13 @@ private enum TF {
 }
 
 @Suite struct FusedBatchNormGradientTests {
-  private func inputs(_ shape: [Int], seed: UInt64) -> [Tensor] {
-    let c = shape.last!
-    var rng = TestRandom(seed: seed)
-    return [
-      Tensor.f64(rng.uniform(shape.reduce(1, *), in: -2...3), shape), Tensor.f64(rng.uniform(c, in: 0.5...2), [c]),
-      Tensor.f64(rng.uniform(c), [c]), Tensor.f64(rng.uniform(c), [c]), Tensor.f64(rng.uniform(c, in: 0.5...1.5), [c]),
-    ]
-  }
-
-  @Test(arguments: [[2, 3, 3, 2], [1, 2, 5, 3], [4, 1, 1, 4]], [true, false])
-  func gradientsMatchFiniteDifferences(shape: [Int], training: Bool) {
-    expectGradientsMatch(inputs: inputs(shape, seed: 3)) { g, v, _ in
-      try g.fusedBatchNorm(v[0], scale: v[1], offset: v[2], mean: v[3], variance: v[4], epsilon: 0.01, isTraining: training).y
-    }
-  }
+  // Finite-difference checks of both ops' gradients, in both modes, are
+  // rows of Coverage/GradientCheckTable.swift.
 
   @Test(arguments: [true, false])
   func gradientsIndependentOfStaticShapes(training: Bool) {
-    expectGradientsIndependentOfStaticShapes(inputs: inputs([2, 3, 2, 3], seed: 4)) { g, v, _ in
+    expectGradientsIndependentOfStaticShapes(inputs: GradientCheckTable.batchNormInputs([2, 3, 2, 3], seed: 4)) { g, v, _ in
       try g.fusedBatchNorm(v[0], scale: v[1], offset: v[2], mean: v[3], variance: v[4], isTraining: training).y
-    }
-  }
-
-  /// FusedBatchNormGradV3 as a function of (dy, x, scale): its gradient
-  /// (second order of batch normalization).
-  @Test(arguments: [[2, 2, 3, 2], [3, 1, 2, 3]], [true, false])
-  func gradientOpHasAGradient(shape: [Int], training: Bool) {
-    var rng = TestRandom(seed: 5)
-    let dy = Tensor.f64(rng.uniform(shape.reduce(1, *)), shape)
-    let rest = inputs(shape, seed: 6)
-    expectGradientsMatch(inputs: [dy, rest[0], rest[1]], constants: [rest[3], rest[4]]) { g, v, c in
-      let bn = try g.fusedBatchNorm(v[1], scale: v[2], offset: v[2], mean: c[0], variance: c[1], epsilon: 0.01, isTraining: training)
-      let o = try g.buildMulti(
-        "FusedBatchNormGradV3",
-        [v[0], v[1], v[2], training ? bn.reserveSpace1 : c[0], training ? bn.reserveSpace2 : c[1], bn.reserveSpace3],
-        attrs: ["epsilon": .float(0.01), "is_training": .bool(training)], name: nil, file: #fileID, line: #line)
-      // Every output weighted: dx, dscale, doffset.
-      return try g.add(try g.sum(try g.multiply(o[0], o[0])), try g.add(try g.sum(o[1]), try g.sum(try g.square(o[2]))))
     }
   }
 }

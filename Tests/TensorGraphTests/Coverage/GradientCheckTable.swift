@@ -297,17 +297,22 @@ enum GradientCheckTable {
     ]
   }
 
+  /// FusedBatchNormV3 in both modes on shapes with one and several batch
+  /// rows, and FusedBatchNormGradV3 as a function of (dy, x, scale): the
+  /// second order of batch normalization.
   static let batchNorm: [GradientCheck] = [true, false].flatMap { training in
-    let shape = [2, 3, 2, 3]
-    let rest = batchNormInputs(shape, seed: 2)
-    var rng = TestRandom(seed: 3)
-    let dy = Tensor.f64(rng.uniform(shape.reduce(1, *)), shape)
-    return [
-      GradientCheck(op: "FusedBatchNormV3", label: "is_training \(training)", inputs: batchNormInputs(shape, seed: 1)) { g, v, _ in
+    let forward = [[2, 3, 3, 2], [1, 2, 5, 3], [4, 1, 1, 4]].map { shape in
+      GradientCheck(op: "FusedBatchNormV3", label: "\(shape) is_training \(training)", inputs: batchNormInputs(shape, seed: 1)) { g, v, _ in
         try g.fusedBatchNorm(v[0], scale: v[1], offset: v[2], mean: v[3], variance: v[4], epsilon: 0.01, isTraining: training).y
-      },
-      GradientCheck(
-        op: "FusedBatchNormGradV3", label: "is_training \(training)", inputs: [dy, rest[0], rest[1]], constants: [rest[3], rest[4]]
+      }
+    }
+    let backward = [[2, 2, 3, 2], [3, 1, 2, 3]].map { shape in
+      let rest = batchNormInputs(shape, seed: 2)
+      var rng = TestRandom(seed: 3)
+      let dy = Tensor.f64(rng.uniform(shape.reduce(1, *)), shape)
+      return GradientCheck(
+        op: "FusedBatchNormGradV3", label: "\(shape) is_training \(training)", inputs: [dy, rest[0], rest[1]],
+        constants: [rest[3], rest[4]]
       ) { g, v, c in
         let bn = try g.fusedBatchNorm(v[1], scale: v[2], offset: v[2], mean: c[0], variance: c[1], epsilon: 0.01, isTraining: training)
         let o = try g.buildMulti(
@@ -316,8 +321,9 @@ enum GradientCheckTable {
           attrs: ["epsilon": .float(0.01), "is_training": .bool(training)], name: nil, file: #fileID, line: #line)
         // Every output weighted: dx, dscale, doffset.
         return try g.add(try g.sum(try g.multiply(o[0], o[0])), try g.add(try g.sum(o[1]), try g.sum(try g.square(o[2]))))
-      },
-    ]
+      }
+    }
+    return forward + backward
   }
 
   // MARK: - Fused ops (made by the remapper and elementwise fusion passes)
