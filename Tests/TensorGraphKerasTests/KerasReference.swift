@@ -112,10 +112,9 @@ enum KerasReference {
     let hyperparameters: [String: Double]
   }
 
-  /// The loss row labelled `label` (a missing label is a test bug).
-  static func loss(_ label: String) -> LossCase {
-    guard let row = losses.first(where: { $0.label == label }) else { fatalError("no loss fixture '\(label)'") }
-    return row
+  /// The loss row labelled `label`; a missing label fails the calling test.
+  static func loss(_ label: String, sourceLocation: Testing.SourceLocation = #_sourceLocation) throws -> LossCase {
+    try #require(losses.first { $0.label == label }, "no loss fixture '\(label)'", sourceLocation: sourceLocation)
   }
 }
 

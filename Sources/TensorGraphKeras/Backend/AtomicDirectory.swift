@@ -95,7 +95,7 @@ enum AtomicDirectory {
     }
     crashPoint(.synced)
 
-    if !FileManager.default.fileExists(atPath: url.path) {
+    if !existed {
       try move(temporary, to: url, removingOnFailure: temporary)
     } else if getenv(withoutExchangeVariable) == nil, exchange(temporary.path, url.path) {
       syncDirectory(parent)
@@ -126,8 +126,7 @@ enum AtomicDirectory {
   /// newest backup sibling holding the previous directory.
   static func resolve(_ url: URL) -> URL {
     let fm = FileManager.default
-    var isDirectory: ObjCBool = false
-    if fm.fileExists(atPath: url.path, isDirectory: &isDirectory) { return url }
+    if fm.fileExists(atPath: url.path) { return url }
     let backups = siblings(of: url, .backup).map(\.url)
     func modified(_ u: URL) -> Date {
       ((try? fm.attributesOfItem(atPath: u.path))?[.modificationDate] as? Date) ?? .distantPast

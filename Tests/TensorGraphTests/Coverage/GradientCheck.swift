@@ -38,10 +38,3 @@ struct GradientCheck: Sendable, CustomTestStringConvertible {
     }
   }
 }
-
-/// An op with a gradient function that the table deliberately does not
-/// check, and why.
-struct GradientCheckExemption: Sendable {
-  let op: String
-  let reason: String
-}

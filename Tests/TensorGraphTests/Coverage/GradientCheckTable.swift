@@ -22,7 +22,7 @@ enum GradientCheckTable {
 
   /// Ops with a gradient function and no row, each with its reason. Empty
   /// today: every rule is checked.
-  static let exemptions: [GradientCheckExemption] = []
+  static let exemptions: [CoverageExemption] = []
 
   // MARK: - Unary elementwise and activations
 

@@ -119,9 +119,3 @@ struct KernelCheck: Sendable, CustomTestStringConvertible {
     }
   }
 }
-
-/// An op with a kernel that the table deliberately does not check, and why.
-struct KernelCheckExemption: Sendable {
-  let op: String
-  let reason: String
-}

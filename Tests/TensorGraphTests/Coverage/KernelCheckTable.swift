@@ -20,7 +20,7 @@ enum KernelCheckTable {
 
   /// Ops with a kernel and no row, each with its reason. Empty: every
   /// kernel is checked.
-  static let exemptions: [KernelCheckExemption] = []
+  static let exemptions: [CoverageExemption] = []
 
   // MARK: - Helpers
 

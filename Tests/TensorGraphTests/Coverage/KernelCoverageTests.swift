@@ -39,7 +39,7 @@ import TensorGraphTestSupport
 
   /// Every op with a kernel has a row or a reasoned exemption.
   @Test func everyKernelHasANumericCheck() {
-    let missing = Self.missing(in: .standard, rows: KernelCheckTable.rows, exemptions: KernelCheckTable.exemptions)
+    let missing = Self.missing(in: .standard, exemptions: KernelCheckTable.exemptions)
     #expect(missing.isEmpty, "ops with a kernel and no row in KernelCheckTable: \(missing)")
   }
 
@@ -47,16 +47,9 @@ import TensorGraphTestSupport
   /// both checked and exempt, every exemption says why, and no two rows
   /// share a name.
   @Test func tableHasNoStaleEntries() {
-    let kernels = Set(Self.opsWithKernels(.standard))
-    let checked = Set(KernelCheckTable.rows.map(\.op))
-    let exempt = KernelCheckTable.exemptions.map(\.op)
-    #expect(checked.subtracting(kernels).sorted() == [], "rows for ops without a kernel")
-    #expect(Set(exempt).subtracting(kernels).sorted() == [], "exemptions for ops without a kernel")
-    #expect(checked.intersection(exempt).sorted() == [], "ops both checked and exempt")
-    #expect(Set(exempt).count == exempt.count, "an op exempted twice")
-    for e in KernelCheckTable.exemptions {
-      #expect(!e.reason.isEmpty, "the exemption of \(e.op) gives no reason")
-    }
+    RegistryCoverage.expectNoStaleEntries(
+      eligible: Set(Self.opsWithKernels(.standard)), covered: Set(KernelCheckTable.rows.map(\.op)),
+      exemptions: KernelCheckTable.exemptions, property: "a kernel")
     let names = KernelCheckTable.rows.map(\.testDescription)
     #expect(Set(names).count == names.count, "two rows with the same op and label")
   }
@@ -64,17 +57,12 @@ import TensorGraphTestSupport
   /// The walk itself: an op added to the registry with a kernel and no row
   /// is named.
   @Test func anUncheckedNewOpIsNamed() {
-    let registry = OpRegistry.standard.adding([
-      OpDef("Mystery", inputs: ["x: T"], outputs: ["y: T"], attrs: ["T: {float64}"], shape: ShapeRules.unchanged,
-            kernel: { _ in { ctx in ctx.setOutput(0, ctx.input(0)) } }, gradient: .notDifferentiable)
-    ])
-    #expect(Self.missing(in: registry, rows: KernelCheckTable.rows, exemptions: KernelCheckTable.exemptions) == ["Mystery"])
-    let exempt = KernelCheckTable.exemptions + [KernelCheckExemption(op: "Mystery", reason: "a test op")]
-    #expect(Self.missing(in: registry, rows: KernelCheckTable.rows, exemptions: exempt) == [])
+    let registry = RegistryCoverage.registryWithAnUncheckedOp
+    #expect(Self.missing(in: registry, exemptions: KernelCheckTable.exemptions) == ["Mystery"])
+    #expect(Self.missing(in: registry, exemptions: KernelCheckTable.exemptions + [RegistryCoverage.mysteryExemption]) == [])
   }
 
-  static func missing(in registry: OpRegistry, rows: [KernelCheck], exemptions: [KernelCheckExemption]) -> [String] {
-    let covered = Set(rows.map(\.op) + exemptions.map(\.op))
-    return opsWithKernels(registry).filter { !covered.contains($0) }
+  static func missing(in registry: OpRegistry, exemptions: [CoverageExemption]) -> [String] {
+    RegistryCoverage.missing(opsWithKernels(registry), covered: Set(KernelCheckTable.rows.map(\.op)), exemptions: exemptions)
   }
 }

@@ -11,7 +11,7 @@ import TensorGraphTestSupport
 @Suite struct SerializationCoverageTests {
   /// Ops that appear in no round-tripped graph, each with its reason.
   /// Empty: every op is in some row's graph.
-  static let exemptions: [KernelCheckExemption] = []
+  static let exemptions: [CoverageExemption] = []
 
   /// The graph of a gradient row: the function on placeholders and the
   /// gradient of each input, fed the row's values.
@@ -72,9 +72,8 @@ import TensorGraphTestSupport
     return ops
   }
 
-  static func missing(in registry: OpRegistry, covered: Set<String>, exemptions: [KernelCheckExemption]) -> [String] {
-    let skipped = Set(exemptions.map(\.op))
-    return registry.ops.map(\.name).filter { !covered.contains($0) && !skipped.contains($0) }
+  static func missing(in registry: OpRegistry, covered: Set<String>, exemptions: [CoverageExemption]) -> [String] {
+    RegistryCoverage.missing(registry.ops.map(\.name), covered: covered, exemptions: exemptions)
   }
 
   /// Every registered op appears in a round-tripped graph or has a
@@ -83,25 +82,16 @@ import TensorGraphTestSupport
     let covered = try Self.roundTrippedOps()
     #expect(Self.missing(in: .standard, covered: covered, exemptions: Self.exemptions) == [],
       "ops in no round-tripped graph")
-    let registered = Set(OpRegistry.standard.ops.map(\.name))
-    let exempt = Self.exemptions.map(\.op)
-    #expect(Set(exempt).subtracting(registered).sorted() == [], "exemptions for unregistered ops")
-    #expect(covered.intersection(exempt).sorted() == [], "ops both round-tripped and exempt")
-    #expect(Set(exempt).count == exempt.count, "an op exempted twice")
-    for e in Self.exemptions {
-      #expect(!e.reason.isEmpty, "the exemption of \(e.op) gives no reason")
-    }
+    RegistryCoverage.expectNoStaleEntries(
+      eligible: Set(OpRegistry.standard.ops.map(\.name)), covered: covered, exemptions: Self.exemptions,
+      property: "registration")
   }
 
   /// The walk itself: a registered op in no row's graph is named.
   @Test func anOpInNoGraphIsNamed() {
-    let registry = OpRegistry.standard.adding([
-      OpDef("Mystery", inputs: ["x: T"], outputs: ["y: T"], attrs: ["T: {float64}"], shape: ShapeRules.unchanged,
-            kernel: { _ in { ctx in ctx.setOutput(0, ctx.input(0)) } }, gradient: .notDifferentiable)
-    ])
+    let registry = RegistryCoverage.registryWithAnUncheckedOp
     let covered = Set(OpRegistry.standard.ops.map(\.name))
     #expect(Self.missing(in: registry, covered: covered, exemptions: Self.exemptions) == ["Mystery"])
-    let exempt = [KernelCheckExemption(op: "Mystery", reason: "a test op")]
-    #expect(Self.missing(in: registry, covered: covered, exemptions: exempt) == [])
+    #expect(Self.missing(in: registry, covered: covered, exemptions: [RegistryCoverage.mysteryExemption]) == [])
   }
 }
