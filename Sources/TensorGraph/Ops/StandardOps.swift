@@ -45,6 +45,6 @@ public enum StandardOps {
       fusedBatchNormV3, fusedBatchNormGradV3,
       // MARK: Fused ops (made by the remapper and elementwise fusion passes)
       fusedMatMul, fusedElementwise, fusedConv2D,
-    ] + indexingOps + scanOps + elementwiseMathOps + neuralNetworkOps
+    ] + indexingOps + layoutOps + scanOps + elementwiseMathOps + neuralNetworkOps
   }
 }

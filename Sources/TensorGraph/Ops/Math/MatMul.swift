@@ -6,7 +6,11 @@
 extension StandardOps {
   static let matMul = OpDef(
     "MatMul", inputs: ["a: T", "b: T"], outputs: ["product: T"],
-    attrs: ["T: {float32, float64, int32, int64}", "transpose_a: bool = false", "transpose_b: bool = false"],
+    attrs: ["T: {float32, float64, int32, int64}", "transpose_a: bool = false", "transpose_b: bool = false",
+      // Hints TensorFlow 2.21 sets on the MatMuls of a gradient; they do
+      // not change the product.
+      "grad_a: bool = false", "grad_b: bool = false",
+    ],
     summary: "Multiplies two matrices, optionally transposing either first.",
     shape: { c in
       let ta = c.bool("transpose_a"), tb = c.bool("transpose_b")
@@ -66,7 +70,10 @@ extension Graph {
 extension StandardOps {
   static let batchMatMulV2 = OpDef(
     "BatchMatMulV2", inputs: ["x: T", "y: T"], outputs: ["output: T"],
-    attrs: ["T: {float32, float64, int32, int64}", "adj_x: bool = false", "adj_y: bool = false"],
+    attrs: ["T: {float32, float64, int32, int64}", "adj_x: bool = false", "adj_y: bool = false",
+      // As MatMul's grad_a and grad_b: hints only.
+      "grad_x: bool = false", "grad_y: bool = false",
+    ],
     summary: "Multiplies the last two dimensions of x and y; the leading (batch) dimensions broadcast.",
     shape: { c in
       let x = c.shape(0), y = c.shape(1)

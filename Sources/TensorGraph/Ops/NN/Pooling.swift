@@ -148,7 +148,8 @@ extension Graph {
     -> Output
   {
     try build(
-      "MaxPoolGradGrad", [input, output, grad], attrs: node.poolingAttributes, name: nil, file: #fileID, line: #line)
+      "MaxPoolGradGrad", [input, output, grad], attrs: node.poolingAttributes.filter { $0.key != "explicit_paddings" },
+      name: nil, file: #fileID, line: #line)
   }
 }
 
@@ -190,7 +191,8 @@ extension StandardOps {
 extension StandardOps {
   static let maxPoolGradGrad = OpDef(
     "MaxPoolGradGrad", inputs: ["orig_input: T", "orig_output: T", "grad: T"], outputs: ["output: T"],
-    attrs: maxPoolAttrs,
+    // TensorFlow's MaxPoolGradGrad has no EXPLICIT padding and no default T.
+    attrs: poolingWindowAttrs + ["T: {float32, float64}", "padding: {'SAME', 'VALID'}"],
     summary: "The gradient of MaxPoolGrad with respect to its grad: grad (shaped like orig_input) read at each window's first maximum.",
     shape: { c in
       try PoolingShapes.checkGradient(c, input: c.shape(0), grad: c.shape(1), label: "orig_output")

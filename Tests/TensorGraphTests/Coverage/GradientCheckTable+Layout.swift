@@ -1,0 +1,7 @@
+import TensorGraph
+import TensorGraphTestSupport
+
+extension GradientCheckTable {
+  /// The rows of the `layout` op family (`StandardOps.layoutOps`).
+  static var layout: [GradientCheck] { [] }
+}
