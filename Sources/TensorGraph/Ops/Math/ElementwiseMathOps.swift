@@ -1,6 +1,8 @@
 extension StandardOps {
-  /// The rest of TensorFlow's elementwise math (rounding, integer division, trigonometric and hyperbolic functions, Erf, Lgamma, Xlogy, IsNan, ClipByValue, …): one family of the registry table, listed in all.
+  /// The rest of TensorFlow's elementwise math (rounding, trigonometric
+  /// functions, Log1p, Expm1, Erf, …): one family of the registry table,
+  /// listed in ``all``.
   static var elementwiseMathOps: [OpDef] {
-    []
+    [floorOp, ceilOp, rint, sinOp, cosOp, log1p, expm1, erfOp]
   }
 }
