@@ -35,8 +35,13 @@ OUT = os.path.join(SCRIPTS, "..", "Tests", "TensorGraphTests", "Fixtures", "ops"
 FAMILIES = sorted(f[:-3] for f in os.listdir(os.path.join(SCRIPTS, "tf_op_fixtures"))
                   if f.endswith(".py") and f not in ("__init__.py", "common.py"))
 
-DTYPES = {tf.float32: "DT_FLOAT", tf.float64: "DT_DOUBLE", tf.int32: "DT_INT32", tf.int64: "DT_INT64",
-          tf.uint8: "DT_UINT8", tf.bool: "DT_BOOL"}
+
+
+def dt_name(dtype):
+    """TensorFlow's DataType enum name of a dtype, a numpy type or an enum
+    value (`DT_FLOAT`, `DT_INT32`)."""
+    name = tf.as_dtype(dtype).name
+    return {"float32": "DT_FLOAT", "float64": "DT_DOUBLE"}.get(name, f"DT_{name.upper()}")
 
 
 def attr_json(value):
@@ -51,7 +56,7 @@ def attr_json(value):
             return "f", f if np.isfinite(f) else ("NaN" if np.isnan(f) else ("Infinity" if f > 0 else "-Infinity"))
         if isinstance(v, str):
             return "s", v
-        return "type", DTYPES[tf.as_dtype(v)]
+        return "type", dt_name(v)
     if isinstance(value, (list, tuple)):
         if not value:
             return {"list": {}}
@@ -159,13 +164,10 @@ def scalar_json(key, x):
     if key == "s":
         return x.decode()
     if key == "type":
-        return DTYPE_NAMES.get(x, f"DT_{tf.dtypes.as_dtype(x).name.upper()}")
+        return dt_name(x)
     if key == "f":
         return attr_json(float(x))["f"]
     return x
-
-
-DTYPE_NAMES = {tf.float32.as_datatype_enum: "DT_FLOAT", tf.float64.as_datatype_enum: "DT_DOUBLE"}
 
 
 def op_defs_json():

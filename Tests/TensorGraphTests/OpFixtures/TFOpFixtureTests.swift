@@ -48,11 +48,25 @@ import TensorGraphTestSupport
     try g.addNode(op: c.op, inputs: inputs, attrs: c.attrs, name: "op")
   }
 
-  static func check(_ c: TFOpCase) throws {
-    // Constants: the build sees every shape and value.
+  /// The case's node on constants: the build sees every shape and value.
+  static func onConstants(_ c: TFOpCase) throws -> (Graph, [Output], Node) {
     let g = Graph()
     let xs = try c.inputs.enumerated().map { i, t in try g.constant(t, name: "x\(i)") }
-    let node = try build(c, g, xs)
+    return (g, xs, try build(c, g, xs))
+  }
+
+  /// The case's outputs with its inputs fed to placeholders of unknown
+  /// rank: only the run knows the shapes and values.
+  static func runFed(_ c: TFOpCase) throws -> [Tensor] {
+    let h = Graph()
+    let ps = try c.inputs.enumerated().map { i, t in try h.placeholder(t.dtype, shape: nil, name: "x\(i)") }
+    let node = try build(c, h, ps)
+    return try Session(graph: h).run(
+      fetches: (0..<node.outputs.count).map { h.output(node, $0) }, feeds: Dictionary(uniqueKeysWithValues: zip(ps, c.inputs)))
+  }
+
+  static func check(_ c: TFOpCase) throws {
+    let (g, xs, node) = try onConstants(c)
     let ys = (0..<c.outputs.count).map { g.output(node, $0) }
     #expect(node.outputs.count == c.outputs.count, "\(c): \(node.outputs.count) outputs, TensorFlow has \(c.outputs.count)")
     guard node.outputs.count == c.outputs.count else { return }
@@ -78,13 +92,8 @@ import TensorGraphTestSupport
     }
     for (k, i) in wrt.enumerated() { compare(got[c.outputs.count + k], c.gradients[i]!, c, "gradient of input \(i)") }
 
-    // Fed placeholders of unknown shape: only the run knows.
-    let h = Graph()
-    let ps = try c.inputs.enumerated().map { i, t in try h.placeholder(t.dtype, shape: nil, name: "x\(i)") }
-    let fed = try build(c, h, ps)
-    let out = try Session(graph: h).run(
-      fetches: (0..<c.outputs.count).map { h.output(fed, $0) }, feeds: Dictionary(uniqueKeysWithValues: zip(ps, c.inputs)))
-    for (j, want) in c.outputs.enumerated() { compare(out[j], want, c, "output \(j), fed") }
+    let fed = try runFed(c)
+    for (j, want) in c.outputs.enumerated() { compare(fed[j], want, c, "output \(j), fed") }
   }
 
   static func compare(_ got: Tensor, _ want: Tensor, _ c: TFOpCase, _ what: String) {
@@ -106,9 +115,7 @@ import TensorGraphTestSupport
   /// fed placeholders must throw a ``TensorGraphError`` (never crash).
   static func expectRejected(_ c: TFOpCase, message: String) {
     do {
-      let g = Graph()
-      let xs = try c.inputs.enumerated().map { i, t in try g.constant(t, name: "x\(i)") }
-      let node = try build(c, g, xs)
+      let (g, _, node) = try onConstants(c)
       _ = try Session(graph: g).run(fetches: (0..<node.outputs.count).map { g.output(node, $0) })
       Issue.record("\(c): accepted on constants; TensorFlow says: \(message)")
     } catch is TensorGraphError {
@@ -116,11 +123,7 @@ import TensorGraphTestSupport
       Issue.record("\(c): threw \(error), not a TensorGraphError")
     }
     do {
-      let h = Graph()
-      let ps = try c.inputs.enumerated().map { i, t in try h.placeholder(t.dtype, shape: nil, name: "x\(i)") }
-      let node = try build(c, h, ps)
-      _ = try Session(graph: h).run(
-        fetches: (0..<node.outputs.count).map { h.output(node, $0) }, feeds: Dictionary(uniqueKeysWithValues: zip(ps, c.inputs)))
+      _ = try runFed(c)
       Issue.record("\(c): accepted when fed; TensorFlow says: \(message)")
     } catch is TensorGraphError {
     } catch {
