@@ -14,18 +14,21 @@ public struct BenchmarkCase: Sendable {
   public var unit: String?
   /// Floating-point operations per run, for a GFLOP/s column.
   public var flopsPerRun: Double?
+  /// Bytes read plus bytes written per run, for a GB/s column.
+  public var bytesPerRun: Double?
   /// Builds the state (graphs, sessions, data) and returns the body to time.
   public var setUp: @Sendable () throws -> @Sendable () throws -> Void
 
   /// Creates a case.
   public init(
     _ name: String, unitsPerRun: Double = 1, unit: String? = nil, flopsPerRun: Double? = nil,
-    setUp: @escaping @Sendable () throws -> @Sendable () throws -> Void
+    bytesPerRun: Double? = nil, setUp: @escaping @Sendable () throws -> @Sendable () throws -> Void
   ) {
     self.name = name
     self.unitsPerRun = unitsPerRun
     self.unit = unit
     self.flopsPerRun = flopsPerRun
+    self.bytesPerRun = bytesPerRun
     self.setUp = setUp
   }
 }
@@ -41,6 +44,8 @@ public struct BenchmarkResult: Sendable {
   public var unitsPerRun: Double
   /// Flops per run, if known.
   public var flopsPerRun: Double?
+  /// Bytes moved per run, if known.
+  public var bytesPerRun: Double?
   /// Extra figures the case reports (e.g. peak bytes).
   public var notes: [String] = []
 
@@ -56,6 +61,8 @@ public struct BenchmarkResult: Sendable {
   public var max: Double { seconds.last ?? .nan }
   /// GFLOP/s at the median.
   public var gflops: Double? { flopsPerRun.map { $0 / median / 1e9 } }
+  /// GB/s (10⁹ bytes read plus written per second) at the median.
+  public var gigabytesPerSecond: Double? { bytesPerRun.map { $0 / median / 1e9 } }
 }
 
 /// Runs cases: each is warmed up, then timed for at least `minRuns` runs
@@ -93,7 +100,8 @@ public struct BenchmarkRunner: Sendable {
     }
     times.sort()
     return BenchmarkResult(
-      name: c.name, seconds: times, unit: c.unit, unitsPerRun: c.unitsPerRun, flopsPerRun: c.flopsPerRun)
+      name: c.name, seconds: times, unit: c.unit, unitsPerRun: c.unitsPerRun, flopsPerRun: c.flopsPerRun,
+      bytesPerRun: c.bytesPerRun)
   }
 }
 
@@ -107,16 +115,17 @@ public func formatDuration(_ s: Double) -> String {
 }
 
 /// The results as a Markdown table: min / median / max per run, the median
-/// per unit, GFLOP/s.
+/// per unit, GFLOP/s, and GB/s when some case counts its bytes.
 public func benchmarkTable(_ results: [BenchmarkResult]) -> String {
-  var rows = [["case", "runs", "min", "median", "max", "per unit (median)", "GFLOP/s", "notes"]]
+  let bandwidth = results.contains { $0.bytesPerRun != nil }
+  var rows = [["case", "runs", "min", "median", "max", "per unit (median)", "GFLOP/s"] + (bandwidth ? ["GB/s"] : []) + ["notes"]]
   for r in results {
     let per = r.unit.map { "\(formatDuration(r.median / r.unitsPerRun))/\($0)" } ?? ""
     let gf = r.gflops.map { String(format: "%.1f", $0) } ?? ""
-    rows.append([
-      r.name, "\(r.seconds.count)", formatDuration(r.min), formatDuration(r.median), formatDuration(r.max), per, gf,
-      r.notes.joined(separator: "; "),
-    ])
+    let gb = r.gigabytesPerSecond.map { String(format: "%.1f", $0) } ?? ""
+    rows.append(
+      [r.name, "\(r.seconds.count)", formatDuration(r.min), formatDuration(r.median), formatDuration(r.max), per, gf]
+        + (bandwidth ? [gb] : []) + [r.notes.joined(separator: "; ")])
   }
   return markdownTable(rows)
 }

@@ -44,7 +44,7 @@ struct Bench: ParsableCommand {
     let all =
       RuntimeBenchmarks.all(threads: threads) + MLPBenchmarks.all(threads: threads)
       + PassBenchmarks.all(threads: threads) + KerasBenchmarks.all(threads: threads)
-      + ConvBenchmarks.all(threads: threads)
+      + ConvBenchmarks.all(threads: threads) + MemoryBoundBenchmarks.all(threads: threads)
     let selected = cases.isEmpty ? all : all.filter { c in cases.contains { c.name.contains($0) } }
     let serialization = cases.isEmpty || cases.contains { "serialization".contains($0) }
     let memory = cases.isEmpty || cases.contains { "memory".contains($0) || $0.contains("memory") }

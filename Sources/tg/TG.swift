@@ -16,7 +16,7 @@ struct TG: ParsableCommand {
       """,
     // No default subcommand: a mistyped one must be reported as such, not
     // as an argument the default does not take.
-    subcommands: [Run.self, Inspect.self, Optimize.self, Dot.self, Train.self, Bench.self, Example.self, Demo.self])
+    subcommands: [Run.self, Inspect.self, Optimize.self, Dot.self, Ops.self, Train.self, Bench.self, Example.self, Demo.self])
 
   /// Runs the command line with `tg`'s exit statuses (see ``ExitStatus``).
   static func main() {

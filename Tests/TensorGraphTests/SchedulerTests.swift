@@ -92,6 +92,32 @@ func randomDAG(seed: UInt64, nodes: Int = 300) throws -> (Graph, Output, [Output
     #expect(second.metadata.allocatedBytes <= 256 * 4)
   }
 
+  /// A large fetched output leaves the run; once the caller drops it, its
+  /// memory serves the next run's output instead of fresh pages from the
+  /// system. One still held is never reused.
+  @Test func droppedFetchedOutputsAreReusedByTheNextRun() throws {
+    let g = Graph()
+    let n = 512 * 512  // 1 MiB of float32, above BufferPool.recycleThreshold
+    let x = try g.placeholder(.float32, shape: [n], name: "x")
+    let y = try g.multiply(x, x)
+    let s = Session(graph: g)
+    let feed = Tensor.f32((0..<n).map { Double($0 % 7) }, [n])
+    var reference: [Float] = []
+    do {
+      let first = try s.run(fetches: [y], feeds: [x: feed], options: RunOptions())
+      #expect(first.metadata.allocatedBytes == n * 4)
+      let second = try s.run(fetches: [y], feeds: [x: feed], options: RunOptions())
+      #expect(second.metadata.allocatedBytes == n * 4, "a held output's memory must not be reused")
+      #expect(second.outputs == first.outputs)
+      reference = try first.outputs[0].scalars(as: Float.self)
+    }
+    // Both outputs are dead now: their memory is back in the session's pool.
+    let third = try s.run(fetches: [y], feeds: [x: feed], options: RunOptions())
+    #expect(third.metadata.allocatedBytes == 0)
+    #expect(try third.outputs[0].scalars(as: Float.self) == reference)
+    #expect(reference[6] == 36)
+  }
+
   @Test func kernelErrorStopsTheRunAndTheSessionStaysUsable() throws {
     let g = Graph()
     let a = try g.placeholder(.float32, shape: nil, name: "a")

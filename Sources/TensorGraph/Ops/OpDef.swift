@@ -91,10 +91,16 @@ public final class OpDef: Sendable, CustomStringConvertible {
   public let gradient: GradientRule
   /// The cost estimate; `nil` uses ``defaultCost(_:)``.
   public let costFunction: CostFunction?
+  /// The source file that defines the op and names its kernel, as
+  /// `#fileID` spells it (`TensorGraph/Ops/Math/MatMul.swift`); the op
+  /// catalog links it.
+  public let sourceFile: String
 
   /// Defines an op. Signature strings follow TensorFlow's `REGISTER_OP`
   /// syntax; a malformed one is a programming error and traps when the
-  /// registry is built (the registry test builds it).
+  /// registry is built (the registry test builds it). `file` is the
+  /// defining file; helpers that build several similar ops pass their
+  /// caller's.
   public init(
     _ name: String,
     inputs: [String] = [],
@@ -105,7 +111,8 @@ public final class OpDef: Sendable, CustomStringConvertible {
     shape: @escaping ShapeFunction,
     kernel: KernelFactory?,
     gradient: GradientRule = .undefined,
-    cost: CostFunction? = nil
+    cost: CostFunction? = nil,
+    file: String = #filePath
   ) {
     self.name = name
     self.inputs = inputs.map(ArgDef.init(parsing:))
@@ -117,6 +124,7 @@ public final class OpDef: Sendable, CustomStringConvertible {
     self.kernel = kernel
     self.gradient = gradient
     self.costFunction = cost
+    self.sourceFile = file
   }
 
   /// The attribute definition named `name`.

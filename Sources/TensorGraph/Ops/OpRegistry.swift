@@ -37,8 +37,9 @@ public final class OpRegistry: Sendable {
   /// The op named `name`, or `nil`.
   public func op(named name: String) -> OpDef? { table[name] }
 
-  /// " (did you mean 'X'?)" for a misspelled op name, or "".
-  func suggestion(for name: String) -> String {
+  /// " (did you mean 'X'?)" for a misspelled op name (same letters in
+  /// another case, or a few edits away), or "".
+  public func suggestion(for name: String) -> String {
     let lower = name.lowercased()
     let close = ops.map(\.name).filter {
       $0.lowercased() == lower || editDistance($0.lowercased(), lower) <= max(1, name.count / 4)

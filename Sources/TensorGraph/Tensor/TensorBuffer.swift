@@ -15,6 +15,10 @@ public final class TensorBuffer: @unchecked Sendable {
   public internal(set) var isPinned = false
   /// Set once a session run has counted the buffer in its memory figures.
   var isCounted = false
+  /// The session pool the memory returns to when the buffer dies outside a
+  /// run (a fetched output the caller has dropped); `nil` frees it. Weak:
+  /// a buffer must not keep a finished session's pool alive.
+  weak var recycler: BufferPool?
 
   /// Alignment of every buffer: one AVX-512 vector, one cache line.
   public static let alignment = 64
@@ -27,6 +31,14 @@ public final class TensorBuffer: @unchecked Sendable {
     self.byteCapacity = byteCapacity
   }
 
+  /// Takes over `data`, `byteCapacity` bytes a pool got back from a dead
+  /// buffer; already counted as the session's memory.
+  init(adopting data: UnsafeMutableRawPointer, byteCapacity: Int) {
+    self.data = data
+    self.byteCapacity = byteCapacity
+    self.isCounted = true
+  }
+
   /// Allocates `byteCount` bytes set to zero.
   public convenience init(zeroedByteCapacity byteCount: Int) {
     self.init(byteCapacity: byteCount)
@@ -34,6 +46,7 @@ public final class TensorBuffer: @unchecked Sendable {
   }
 
   deinit {
+    if let recycler, recycler.adopt(data, byteCapacity: byteCapacity) { return }
     data.deallocate()
   }
 }

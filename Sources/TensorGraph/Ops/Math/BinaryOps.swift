@@ -7,12 +7,13 @@ extension StandardOps {
   /// The common shape of a binary elementwise op's definition.
   static func binaryOp(
     _ name: String, types: String = "{float32, float64, int32, int64}", output: String = "T",
-    flags: OpFlags = [], summary: String, kernel: @escaping KernelFactory, gradient: GradientRule = .undefined
+    flags: OpFlags = [], summary: String, kernel: @escaping KernelFactory, gradient: GradientRule = .undefined,
+    file: String = #filePath
   ) -> OpDef {
     OpDef(
       name, inputs: ["x: T", "y: T"], outputs: ["z: \(output)"], attrs: ["T: \(types)"],
       flags: flags.union([.elementwise, .cheap]), summary: summary,
-      shape: ShapeRules.broadcastBinary, kernel: kernel, gradient: gradient)
+      shape: ShapeRules.broadcastBinary, kernel: kernel, gradient: gradient, file: file)
   }
 }
 

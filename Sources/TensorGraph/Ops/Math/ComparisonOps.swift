@@ -7,12 +7,12 @@ extension StandardOps {
   static func comparisonOp(
     _ name: String, types: String = "{float32, float64, int32, int64, uint8}", extraAttrs: [String] = [],
     flags: OpFlags = [], summary: String, shape: @escaping ShapeFunction = ShapeRules.broadcastBinary,
-    kernel: @escaping KernelFactory
+    kernel: @escaping KernelFactory, file: String = #filePath
   ) -> OpDef {
     OpDef(
       name, inputs: ["x: T", "y: T"], outputs: ["z: bool"], attrs: ["T: \(types)"] + extraAttrs,
       flags: flags.union([.elementwise, .cheap]), summary: summary, shape: shape, kernel: kernel,
-      gradient: .notDifferentiable)
+      gradient: .notDifferentiable, file: file)
   }
 
   /// `Equal` and `NotEqual`: any dtype, and with `incompatible_shape_error`
@@ -219,10 +219,12 @@ public enum LogicalOrFunction: BinaryLogicalFunction {
 
 extension StandardOps {
   /// A binary logical op on bools, with broadcasting.
-  static func logicalOp(_ name: String, summary: String, kernel: @escaping KernelFactory) -> OpDef {
+  static func logicalOp(
+    _ name: String, summary: String, kernel: @escaping KernelFactory, file: String = #filePath
+  ) -> OpDef {
     OpDef(
       name, inputs: ["x: bool", "y: bool"], outputs: ["z: bool"], flags: [.elementwise, .cheap, .commutative],
-      summary: summary, shape: ShapeRules.broadcastBinary, kernel: kernel, gradient: .notDifferentiable)
+      summary: summary, shape: ShapeRules.broadcastBinary, kernel: kernel, gradient: .notDifferentiable, file: file)
   }
 
   static let logicalAnd = logicalOp(

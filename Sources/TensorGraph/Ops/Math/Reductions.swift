@@ -35,7 +35,8 @@ extension StandardOps {
 
   /// The definition shared by the five reductions.
   static func reduction(
-    _ name: String, _ kind: ReductionKind, _ summary: String, gradient: GradientRule = .undefined
+    _ name: String, _ kind: ReductionKind, _ summary: String, gradient: GradientRule = .undefined,
+    file: String = #filePath
   ) -> OpDef {
     OpDef(
       name, inputs: ["input: T", "reduction_indices: Tidx"], outputs: ["output: T"],
@@ -43,7 +44,7 @@ extension StandardOps {
       summary: summary, shape: reductionShape, kernel: reductionKernel(kind), gradient: gradient,
       cost: { c in
         Cost(flops: CostContext.elements(c.inputs[0].shape), bytes: Double(c.inputBytes + c.outputBytes))
-      })
+      }, file: file)
   }
 
   static let sum = reduction(

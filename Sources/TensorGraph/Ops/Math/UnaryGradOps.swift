@@ -11,7 +11,7 @@ extension StandardOps {
   static func elementwiseGradientOp(
     _ name: String, inputs: (String, String) = ("y", "dy"), output: String = "z",
     types: String = "{float32, float64}", flags: OpFlags = .cheap, summary: String,
-    kernel: @escaping KernelFactory, gradient: GradientRule, cost: CostFunction? = nil
+    kernel: @escaping KernelFactory, gradient: GradientRule, cost: CostFunction? = nil, file: String = #filePath
   ) -> OpDef {
     OpDef(
       name, inputs: ["\(inputs.0): T", "\(inputs.1): T"], outputs: ["\(output): T"], attrs: ["T: \(types)"],
@@ -23,7 +23,7 @@ extension StandardOps {
         }
         return [s]
       },
-      kernel: kernel, gradient: gradient, cost: cost)
+      kernel: kernel, gradient: gradient, cost: cost, file: file)
   }
 }
 

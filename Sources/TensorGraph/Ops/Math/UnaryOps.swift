@@ -14,12 +14,12 @@ extension StandardOps {
   static func unaryOp(
     _ name: String, input: String = "x", output: String = "y", types: String = "{float32, float64, int32, int64}",
     flags: OpFlags = .cheap, summary: String, kernel: @escaping KernelFactory, gradient: GradientRule = .undefined,
-    cost: CostFunction? = nil
+    cost: CostFunction? = nil, file: String = #filePath
   ) -> OpDef {
     OpDef(
       name, inputs: ["\(input): T"], outputs: ["\(output): T"], attrs: ["T: \(types)"],
       flags: flags.union(.elementwise), summary: summary, shape: ShapeRules.unchanged, kernel: kernel,
-      gradient: gradient, cost: cost)
+      gradient: gradient, cost: cost, file: file)
   }
 
   /// Flops charged per element for a libm transcendental (`exp`, `log`).

@@ -4,7 +4,8 @@
 extension StandardOps {
   /// Softmax-like ops: `logits: T → <output>: T` of the same shape, rank ≥ 1.
   static func softmaxOp(
-    _ name: String, output: String, summary: String, log: Bool, gradient: @escaping GradientFunction
+    _ name: String, output: String, summary: String, log: Bool, gradient: @escaping GradientFunction,
+    file: String = #filePath
   ) -> OpDef {
     OpDef(
       name, inputs: ["logits: T"], outputs: ["\(output): T"], attrs: ["T: {float32, float64}"],
@@ -18,7 +19,7 @@ extension StandardOps {
       kernel: softmaxKernel(log: log),
       gradient: .function(gradient),
       // Per element: a max, a subtraction, an exponential, a sum and a scale.
-      cost: elementwiseCost(flopsPerElement: transcendentalFlops + 4))
+      cost: elementwiseCost(flopsPerElement: transcendentalFlops + 4), file: file)
   }
 
   static let softmax = softmaxOp(
