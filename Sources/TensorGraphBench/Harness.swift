@@ -118,7 +118,9 @@ public func formatDuration(_ s: Double) -> String {
 /// per unit, GFLOP/s, and GB/s when some case counts its bytes.
 public func benchmarkTable(_ results: [BenchmarkResult]) -> String {
   let bandwidth = results.contains { $0.bytesPerRun != nil }
-  var rows = [["case", "runs", "min", "median", "max", "per unit (median)", "GFLOP/s"] + (bandwidth ? ["GB/s"] : []) + ["notes"]]
+  var rows = [
+    ["case", "runs", "min", "median", "max", "per unit (median)", "GFLOP/s"] + (bandwidth ? ["GB/s"] : []) + ["notes"]
+  ]
   for r in results {
     let per = r.unit.map { "\(formatDuration(r.median / r.unitsPerRun))/\($0)" } ?? ""
     let gf = r.gflops.map { String(format: "%.1f", $0) } ?? ""

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import TensorGraph
 
 /// `tg ops`: the registered ops, their signatures and defaults.
@@ -26,23 +27,19 @@ struct Ops: ParsableCommand {
     guard !names.isEmpty else {
       for section in StandardOps.sections where !section.ops.isEmpty {
         print("\(section.title):")
-        for op in section.ops { print("  \(op.name.padding(32)) \(op.summary)") }
+        for op in section.ops {
+          print("  \(op.name.padding(toLength: max(32, op.name.count), withPad: " ", startingAt: 0)) \(op.summary)")
+        }
       }
       return
     }
     let entries = try names.map { name -> String in
       guard let op = OpRegistry.standard.op(named: name) else {
-        throw UserError("no op named '\(name)' is registered\(OpRegistry.standard.suggestion(for: name)); `tg ops` lists them all")
+        let hint = OpRegistry.standard.suggestion(for: name)
+        throw UserError("no op named '\(name)' is registered\(hint); `tg ops` lists them all")
       }
       return OpCatalog.entry(op)
     }
     print(entries.joined(separator: "\n\n"))
-  }
-}
-
-extension String {
-  /// The string padded with spaces to `width` characters.
-  fileprivate func padding(_ width: Int) -> String {
-    count >= width ? self : self + String(repeating: " ", count: width - count)
   }
 }

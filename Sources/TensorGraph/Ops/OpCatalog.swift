@@ -22,7 +22,8 @@ public enum OpCatalog {
       lines.append("- [\(section.title)](#\(anchor(section.title))) (\(section.ops.count))")
     }
     for section in sections where !section.ops.isEmpty {
-      lines += ["", "## \(section.title)", "", "| Op | dtypes | Gradient | Defined in | Summary |", "|---|---|---|---|---|"]
+      lines += ["", "## \(section.title)", ""]
+      lines += ["| Op | dtypes | Gradient | Defined in | Summary |", "|---|---|---|---|---|"]
       for op in section.ops {
         let file = repositoryPath(op.sourceFile)
         let fileName = file.split(separator: "/").last.map(String.init) ?? file

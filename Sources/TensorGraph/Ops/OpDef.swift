@@ -92,8 +92,8 @@ public final class OpDef: Sendable, CustomStringConvertible {
   /// The cost estimate; `nil` uses ``defaultCost(_:)``.
   public let costFunction: CostFunction?
   /// The source file that defines the op and names its kernel, as
-  /// `#fileID` spells it (`TensorGraph/Ops/Math/MatMul.swift`); the op
-  /// catalog links it.
+  /// `#filePath` gives it; the op catalog prints it from `Sources/` on
+  /// (`Sources/TensorGraph/Ops/Math/MatMul.swift`).
   public let sourceFile: String
 
   /// Defines an op. Signature strings follow TensorFlow's `REGISTER_OP`
