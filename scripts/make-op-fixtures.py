@@ -109,7 +109,7 @@ def run_case(family, k, case):
             loss = tf.constant(0.0, tf.float64)
             for j, y in enumerate(ys):
                 if y.dtype.is_floating:
-                    dy = np.random.default_rng(1000 * k + j).uniform(-1, 1, size=y.shape).astype(y.dtype.as_numpy_dtype)
+                    dy = np.asarray(np.random.default_rng(1000 * k + j).uniform(-1, 1, size=y.shape), y.dtype.as_numpy_dtype)
                     upstream.append((j, dy))
                     loss += tf.cast(tf.reduce_sum(y * dy), tf.float64)
         if case.error:
@@ -121,7 +121,7 @@ def run_case(family, k, case):
         entry["outputs"] = 0
         return tensors, entry
     for j, y in enumerate(ys):
-        tensors[f"c{k}/y{j}"] = y.numpy()
+        tensors[f"c{k}/y{j}"] = np.asarray(y.numpy())
     for j, dy in upstream:
         tensors[f"c{k}/dy{j}"] = dy
     entry["outputs"] = len(ys)
@@ -129,7 +129,7 @@ def run_case(family, k, case):
         grads = tape.gradient(loss, [variables[i] for i in case.grad])
         for i, dx in zip(case.grad, grads):
             assert dx is not None, f"{family} case {k} ({case.op} {case.label}): no gradient for input {i}"
-            tensors[f"c{k}/dx{i}"] = tf.convert_to_tensor(dx).numpy()
+            tensors[f"c{k}/dx{i}"] = np.asarray(tf.convert_to_tensor(dx).numpy())
     return tensors, entry
 
 

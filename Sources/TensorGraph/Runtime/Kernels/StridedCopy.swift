@@ -172,3 +172,26 @@ private func forEachOuterIndex(
     }
   }
 }
+
+/// The mirror of ``stridedCopy(_:_:_:)``: writes the contiguous row-major
+/// `src` of `plan.count` elements to the strided places
+/// `dst[Σ iₖ·strides[k]]` (StridedSliceGrad's scatter of the upstream
+/// gradient). Strides may be negative; distinct indices must reach
+/// distinct places.
+@inline(__always)
+func stridedStore<E: SIMDScalar>(_ plan: StridedCopyPlan, _ src: UnsafePointer<E>, _ dst: UnsafeMutablePointer<E>) {
+  if plan.count == 0 { return }
+  let dims = plan.dims, strides = plan.strides
+  guard let last = dims.indices.last else {
+    dst[0] = src[0]
+    return
+  }
+  let inner = dims[last], sl = strides[last]
+  if sl == 1 {
+    forEachOuterIndex(dims, strides, skipping: last, last) { s, d in (dst + s).update(from: src + d, count: inner) }
+  } else {
+    forEachOuterIndex(dims, strides, skipping: last, last) { s, d in
+      for j in 0..<inner { dst[s + j * sl] = src[d + j] }
+    }
+  }
+}
