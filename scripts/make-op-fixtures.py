@@ -15,6 +15,7 @@ is described in scripts/tf_op_fixtures/common.py. Needs TensorFlow 2.21
     python3 scripts/make-op-fixtures.py --check         # compare, write nothing
 """
 import importlib
+import inspect
 import json
 import os
 import sys
@@ -77,7 +78,9 @@ def run_case(family, k, case):
     """The tensors and the metadata entry of one case."""
     op_def = op_def_registry.get(case.op)
     assert op_def is not None, f"{family}: {case.op} is not a TensorFlow op"
-    names = [a.name for a in op_def.input_arg]
+    # tf.raw_ops' Python names of the inputs come first, in the OpDef's
+    # order, but can differ from the OpDef's (Where's `condition`).
+    names = list(inspect.signature(getattr(tf.raw_ops, case.op)).parameters)[:len(op_def.input_arg)]
     assert len(names) == len(case.inputs), (case.op, names)
     flat = flat_inputs(case)
     variables = [tf.Variable(x) if i in case.grad else None for i, x in enumerate(flat)]

@@ -24,6 +24,11 @@ public enum MemoryBoundBenchmarks {
   static let half = Tensor.random([side, side / 2], seed: 4)
   /// An NHWC batch of side × side elements.
   static let images = Tensor.random([16, 64, 64, 256], seed: 5)
+  /// Every row index of `square` once, shuffled (a full embedding lookup).
+  static let rowPermutation: Tensor = {
+    var rng = SystemRandomNumberGenerator()
+    return Tensor((0..<Int32(side)).shuffled(using: &rng))
+  }()
 
   /// Every case in this group.
   public static func all(threads: Int?) -> [BenchmarkCase] {
@@ -57,6 +62,37 @@ public enum MemoryBoundBenchmarks {
       },
       node("bandwidth/pad-1", bytes: 2 * bytes, threads: threads, feeds: { [square] }) { g, p in
         try g.pad(p[0], paddings: [[1, 1], [1, 1]])
+      },
+      node("bandwidth/pad-v2-1", bytes: 2 * bytes, threads: threads, feeds: { [square, Tensor(Float(7))] }) { g, p in
+        let paddings = try g.constant(try Tensor(shape: [2, 2], scalars: [Int32(1), 1, 1, 1]))
+        return try g.pad(p[0], paddings: paddings, constantValue: p[1])
+      },
+      node("bandwidth/mirror-pad-reflect-1", bytes: 2 * bytes, threads: threads, feeds: { [square] }) { g, p in
+        try g.mirrorPad(p[0], paddings: [[1, 1], [1, 1]], mode: "REFLECT")
+      },
+      node("bandwidth/strided-slice-reversed-rows", bytes: 2 * bytes, threads: threads, feeds: { [square] }) { g, p in
+        try g.stridedSlice(p[0], [.range(nil, nil, stride: -1)])
+      },
+      node("bandwidth/strided-slice-every-other-column", bytes: bytes, threads: threads, feeds: { [square] }) { g, p in
+        try g.stridedSlice(p[0], [.all, .range(nil, nil, stride: 2)])
+      },
+      node("bandwidth/reverse-columns", bytes: 2 * bytes, threads: threads, feeds: { [square] }) { g, p in
+        try g.reverse(p[0], axis: [1])
+      },
+      node("bandwidth/roll-columns", bytes: 2 * bytes, threads: threads, feeds: { [square] }) { g, p in
+        try g.roll(p[0], shift: [n / 3], axis: [1])
+      },
+      node("bandwidth/gather-rows", bytes: 2 * bytes, threads: threads, feeds: { [square, rowPermutation] }) { g, p in
+        try g.gather(p[0], indices: p[1])
+      },
+      node("bandwidth/gather-nd-rows", bytes: 2 * bytes, threads: threads, feeds: { [square, rowPermutation] }) { g, p in
+        try g.gatherNd(p[0], indices: try g.reshape(p[1], [-1, 1]))
+      },
+      node("bandwidth/resize-nearest-2x", bytes: 5 * bytes, threads: threads, feeds: { [images] }) { g, p in
+        try g.resizeNearestNeighbor(p[0], size: try g.constant(Tensor([Int32(128), 128])))
+      },
+      node("bandwidth/resize-bilinear-2x", bytes: 5 * bytes, threads: threads, feeds: { [images] }) { g, p in
+        try g.resizeBilinear(p[0], size: [128, 128], halfPixelCenters: true)
       },
       node("bandwidth/sum-rows", bytes: bytes, threads: threads, feeds: { [square] }) { g, p in
         try g.sum(p[0], axes: [1])

@@ -156,5 +156,93 @@ def segment_cases():
     return out
 
 
+def gather_nd_cases():
+    params = ramp([2, 3, 4], np.float64)
+    out = []
+
+    def gnd(label, indices, p=params, grad=True, error=False, **attrs):
+        out.append(Case("GatherNd", label, [p, indices], attrs=attrs, grad=[0] if grad and not error else [],
+                        error=error))
+
+    gnd("elements [[r, c, k], ...]", np.array([[1, 2, 3], [0, 0, 0], [1, 2, 3]], np.int32))
+    gnd("rows [[r], ...] with a duplicate", np.array([[1], [0], [1]], np.int64))
+    gnd("matrices [[r, c], ...]", np.array([[1, 0], [0, 2]], np.int32))
+    gnd("batched indices [2, 2, 2]", np.array([[[0, 1], [1, 2]], [[1, 1], [0, 0]]], np.int32))
+    # Its gradient is a ScatterNd of empty tuples, which TensorFlow rejects.
+    gnd("empty tuples copy params per row", np.zeros([2, 0], np.int32), grad=False)
+    gnd("empty params without tuples", np.zeros([0, 1], np.int32), p=np.zeros([0, 3]), grad=False)
+    gnd("no tuples", np.zeros([0, 2], np.int32))
+    gnd("int32 params", np.array([[1, 1], [0, 2]], np.int32), p=ramp([2, 3], np.int32, start=-3), grad=False)
+    gnd("bool params", np.array([[1], [0]], np.int32), p=np.array([[True, False], [False, False]]), grad=False)
+    gnd("IGNORE gives zeros for a bad tuple", np.array([[1, 2], [5, 0], [0, -1]], np.int32), grad=False,
+        bad_indices_policy="IGNORE")
+    gnd("tuple out of range is rejected", np.array([[1, 5]], np.int32), error=True)
+    gnd("negative coordinate is rejected", np.array([[-1]], np.int32), error=True)
+    gnd("tuples longer than params' rank are rejected", np.array([[0, 0, 0, 0]], np.int32), error=True)
+    gnd("scalar indices are rejected", np.array(0, np.int32), error=True)
+    gnd("empty params with tuples are rejected", np.array([[0]], np.int32), p=np.zeros([0, 3]), error=True)
+    return out
+
+
+def scatter_cases():
+    out = []
+    idx = np.array([[4], [3], [1], [7], [3]], np.int32)
+    upd = uniform(30, [5])
+    out.append(Case("ScatterNd", "vector with a duplicate that sums", [idx, upd, np.array([8], np.int32)], grad=[1]))
+    out.append(Case("ScatterNd", "rows of a matrix, int64 indices",
+                    [np.array([[0], [2]], np.int64), uniform(31, [2, 3]), np.array([4, 3], np.int64)], grad=[1]))
+    out.append(Case("ScatterNd", "elements of a matrix", [np.array([[0, 1], [2, 2], [0, 1]], np.int32),
+                                                        uniform(32, [3]), np.array([3, 3], np.int32)], grad=[1]))
+    out.append(Case("ScatterNd", "int32 updates", [idx, ramp([5], np.int32, start=-2), np.array([8], np.int32)]))
+    out.append(Case("ScatterNd", "IGNORE skips a bad tuple", [np.array([[1], [9], [-1]], np.int32), uniform(33, [3]),
+                                                             np.array([4], np.int32)],
+                    attrs={"bad_indices_policy": "IGNORE"}))
+    out.append(Case("ScatterNd", "tuple out of range is rejected", [np.array([[5]], np.int32), uniform(34, [1]),
+                                                                  np.array([4], np.int32)], error=True))
+    out.append(Case("ScatterNd", "updates of the wrong shape are rejected",
+                    [np.array([[1], [2]], np.int32), uniform(35, [3]), np.array([4], np.int32)], error=True))
+    out.append(Case("ScatterNd", "updates with the wrong slice are rejected",
+                    [np.array([[1], [2]], np.int32), uniform(36, [2, 2]), np.array([4, 3], np.int32)], error=True))
+    out.append(Case("ScatterNd", "no tuples give zeros", [np.zeros([0, 1], np.int32), np.zeros([0, 3]),
+                                                          np.array([2, 3], np.int32)]))
+    out.append(Case("ScatterNd", "empty tuples are rejected", [np.zeros([2, 0], np.int32), uniform(38, [2, 2, 3]),
+                                                              np.array([2, 3], np.int32)], error=True))
+    out.append(Case("ScatterNd", "tuples into an empty output are rejected",
+                    [np.zeros([1, 1], np.int32), np.zeros([1, 0]), np.array([2, 0], np.int32)], error=True))
+    out.append(Case("ScatterNd", "negative shape is rejected",
+                    [np.array([[1]], np.int32), uniform(37, [1]), np.array([-4], np.int32)], error=True))
+    tensor = uniform(40, [4, 3])
+    rows = np.array([[2], [0], [2]], np.int32)
+    for op in ("TensorScatterUpdate", "TensorScatterAdd", "TensorScatterSub"):
+        out.append(Case(op, "rows with a duplicate", [tensor, rows, uniform(41, [3, 3])], grad=[0, 2]))
+        out.append(Case(op, "elements, int64 indices", [tensor, np.array([[3, 2], [0, 0]], np.int64),
+                                                        uniform(42, [2])], grad=[0, 2]))
+        out.append(Case(op, "int32", [ramp([4], np.int32), np.array([[1], [3]], np.int32),
+                                      np.array([10, -20], np.int32)]))
+        out.append(Case(op, "tuple out of range is rejected", [tensor, np.array([[4]], np.int32),
+                                                               uniform(43, [1, 3])], error=True))
+        out.append(Case(op, "updates of the wrong shape are rejected", [tensor, rows, uniform(44, [3, 2])],
+                        error=True))
+    out.append(Case("TensorScatterUpdate", "bool", [np.array([True, False, True]), np.array([[0], [1]], np.int32),
+                                                    np.array([False, True])]))
+    return out
+
+
+def where_unique_cases():
+    out = []
+    out.append(Case("Where", "bool matrix", [np.array([[True, False, True], [False, False, True]])]))
+    out.append(Case("Where", "float with NaN and -0", [np.array([[0.0, -0.0, np.nan], [1.5, 0.0, -np.inf]])]))
+    out.append(Case("Where", "int32 rank 3", [np.array([[[0, 3], [0, 0]], [[-1, 0], [0, 2]]], np.int32)]))
+    out.append(Case("Where", "all false", [np.zeros([2, 3], bool)]))
+    out.append(Case("Where", "vector int64", [np.array([0, 7, 0, 0, 9], np.int64)]))
+    out.append(Case("Unique", "int32 with repeats", [np.array([1, 1, 2, 4, 4, 4, 7, 8, 8], np.int32)]))
+    out.append(Case("Unique", "float64 with -0, 0 and NaN", [np.array([0.0, -0.0, 2.5, np.nan, 2.5, np.nan, -1.0])]))
+    out.append(Case("Unique", "int64 out_idx", [np.array([3.0, 1.0, 3.0], np.float32)], attrs={"out_idx": np.int64}))
+    out.append(Case("Unique", "empty", [np.zeros([0], np.int64)]))
+    out.append(Case("Unique", "matrix is rejected", [np.zeros([2, 2], np.int32)], error=True))
+    return out
+
+
 def cases():
-    return strided_slice_cases() + gather_cases() + segment_cases()
+    return strided_slice_cases() + gather_cases() + segment_cases() + gather_nd_cases() + scatter_cases() + \
+        where_unique_cases()

@@ -49,6 +49,7 @@ public enum StandardOps {
       OpSection("Scans and selection", scanOps),
       OpSection("Elementwise math", elementwiseMathOps),
       OpSection("Neural network layers and activations", neuralNetworkOps),
+      OpSection("Image", imageOps),
     ]
   }
 }

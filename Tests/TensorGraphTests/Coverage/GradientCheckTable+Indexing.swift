@@ -56,6 +56,36 @@ extension GradientCheckTable {
     for (op, build) in segments {
       rows.append(GradientCheck(op: op, label: "[6, 2]", inputs: [data]) { g, v, _ in try g.square(try build(g, v[0])) })
     }
+    // GatherNd and the scatters, with a duplicate tuple where the op sums
+    // duplicates (TensorScatterUpdate's last one wins, and TensorFlow's
+    // gradient gives every duplicate the slice's gradient, so its row has
+    // none).
+    let t = Tensor.f64(rng.uniform(12, in: -2...2), [4, 3])
+    let u = Tensor.f64(rng.uniform(9, in: -2...2), [3, 3])
+    let duplicated: @Sendable (Graph) throws -> Output = { g in
+      try g.constant(try Tensor(shape: [3, 1], scalars: [Int32(2), 0, 2]))
+    }
+    rows.append(GradientCheck(op: "GatherNd", label: "rows with a duplicate", inputs: [t]) { g, v, _ in
+      try g.square(try g.gatherNd(v[0], indices: try duplicated(g)))
+    })
+    rows.append(GradientCheck(op: "GatherNd", label: "elements", inputs: [t]) { g, v, _ in
+      let pairs = try g.constant(try Tensor(shape: [2, 2], scalars: [Int64(3), 1, 0, 2]))
+      return try g.square(try g.gatherNd(v[0], indices: pairs))
+    })
+    rows.append(GradientCheck(op: "ScatterNd", label: "rows with a duplicate", inputs: [u]) { g, v, _ in
+      try g.square(try g.scatterNd(indices: try duplicated(g), updates: v[0], shape: [4, 3]))
+    })
+    rows.append(GradientCheck(op: "TensorScatterUpdate", label: "distinct rows", inputs: [t, Tensor.f64(rng.uniform(6, in: -2...2), [2, 3])]) {
+      g, v, _ in
+      let distinct = try g.constant(try Tensor(shape: [2, 1], scalars: [Int32(3), 1]))
+      return try g.square(try g.tensorScatterUpdate(v[0], indices: distinct, updates: v[1]))
+    })
+    rows.append(GradientCheck(op: "TensorScatterAdd", label: "rows with a duplicate", inputs: [t, u]) { g, v, _ in
+      try g.square(try g.tensorScatterAdd(v[0], indices: try duplicated(g), updates: v[1]))
+    })
+    rows.append(GradientCheck(op: "TensorScatterSub", label: "rows with a duplicate", inputs: [t, u]) { g, v, _ in
+      try g.square(try g.tensorScatterSub(v[0], indices: try duplicated(g), updates: v[1]))
+    })
     return rows
   }
 }

@@ -33,7 +33,7 @@ extension KernelCheckTable {
           masks: masks)
       })
     }
-    rows += gatherRows + segmentRows
+    rows += gatherRows + segmentRows + scatterRows
     return rows
   }
 

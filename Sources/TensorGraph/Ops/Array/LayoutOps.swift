@@ -1,7 +1,7 @@
 extension StandardOps {
-  /// Reshuffles of whole tensors (Split, ReverseV2, MirrorPad, PadV2, Roll):
+  /// Reshuffles of whole tensors (ReverseV2, Roll, MirrorPad, PadV2):
   /// one family of the registry table, listed in ``all``.
   static var layoutOps: [OpDef] {
-    []
+    [reverseV2, roll, mirrorPad, mirrorPadGrad, padV2]
   }
 }

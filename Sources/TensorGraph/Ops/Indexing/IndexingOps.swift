@@ -1,9 +1,9 @@
 extension StandardOps {
-  /// Indexing, gathers, scatters, segments and reshuffles (StridedSlice, GatherV2, ScatterNd, Where, Unique, SegmentSum, ReverseV2, MirrorPad, Roll, …): one family of the registry table, listed in all.
+  /// Indexing, gathers, scatters and segments (StridedSlice, GatherV2, GatherNd, ScatterNd, TensorScatterUpdate, Where, Unique, SegmentSum, …): one family of the registry table, listed in all.
   static var indexingOps: [OpDef] {
     [
       stridedSlice, stridedSliceGrad, gatherV2, unsortedSegmentSum, unsortedSegmentMax, segmentSum, segmentMean,
-      segmentMax,
+      segmentMax, gatherNd, scatterNd, tensorScatterUpdate, tensorScatterAdd, tensorScatterSub, whereOp, unique,
     ]
   }
 }
