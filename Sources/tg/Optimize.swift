@@ -10,8 +10,9 @@ struct Optimize: ParsableCommand {
     abstract: "Run graph passes on a saved graph: report what each changed, check the outputs, save the result.",
     discussion: """
       Runs the passes named by --passes, in order (default: the standard pipeline — \
-      \(PassManager.defaultPipelineNames.prefix(4).joined(separator: ", ")) repeated to a fixed point, then \
-      \(PassManager.defaultPipelineNames.dropFirst(4).joined(separator: ", "))). The graph is verified after \
+      \(PassManager.defaultPipelineNames[0]), then \
+      \(PassManager.defaultPipelineNames.dropFirst().prefix(4).joined(separator: ", ")) repeated to a fixed point, then \
+      \(PassManager.defaultPipelineNames.dropFirst(5).joined(separator: ", "))). The graph is verified after \
       every pass (unique names, no dangling inputs or cycles, dtypes and shapes of the kept outputs unchanged); \
       a pass that breaks it is named. Passes: \(PassRegistry.standard.names.joined(separator: ", ")); see \
       Docs/passes.md.

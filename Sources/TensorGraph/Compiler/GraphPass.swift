@@ -66,12 +66,12 @@ public struct PassRegistry: Sendable {
 
   /// The standard passes: `pruning`, `constfold`, `arithmetic`,
   /// `common_subgraph_elimination`, `fold_batch_norms`, `remap`,
-  /// `elementwise_fusion`.
+  /// `elementwise_fusion`, `lower_einsum`.
   public static let standard: PassRegistry = {
     var r = PassRegistry()
     let passes: [any GraphPass] = [
       PruningPass(), ConstantFoldingPass(), ArithmeticOptimizerPass(), CommonSubexpressionEliminationPass(),
-      FoldBatchNormsPass(), RemapperPass(), ElementwiseFusionPass(),
+      FoldBatchNormsPass(), RemapperPass(), ElementwiseFusionPass(), LowerEinsumPass(),
     ]
     for p in passes { r.register(p) }
     return r

@@ -56,7 +56,8 @@ public struct PassManager: Sendable {
     self.init(try pipeline.map { try registry.require($0) }, fixedPoint: fixedPoint, maxIterations: maxIterations)
   }
 
-  /// The standard pipeline: pruning, constant folding, arithmetic
+  /// The standard pipeline: Einsum lowered to BatchMatMulV2 first, then
+  /// pruning, constant folding, arithmetic
   /// simplification and common subexpression elimination repeated to a
   /// fixed point (each exposes work for the others), then folding of
   /// inference batch norms into convolutions, the remapper's MatMul and
@@ -64,6 +65,7 @@ public struct PassManager: Sendable {
   /// with its gradients (see Docs/passes.md).
   public static var `default`: PassManager {
     PassManager(stages: [
+      .pass(LowerEinsumPass()),
       .fixedPoint(
         [PruningPass(), ConstantFoldingPass(), ArithmeticOptimizerPass(), CommonSubexpressionEliminationPass()],
         maxIterations: 8),
@@ -75,7 +77,7 @@ public struct PassManager: Sendable {
 
   /// The names of the standard pipeline's passes, in order.
   public static let defaultPipelineNames = [
-    "pruning", "constfold", "arithmetic", "common_subgraph_elimination", "fold_batch_norms", "remap",
+    "lower_einsum", "pruning", "constfold", "arithmetic", "common_subgraph_elimination", "fold_batch_norms", "remap",
     "elementwise_fusion",
   ]
 

@@ -50,6 +50,7 @@ public enum StandardOps {
       OpSection("Elementwise math", elementwiseMathOps),
       OpSection("Neural network layers and activations", neuralNetworkOps),
       OpSection("Image", imageOps),
+      OpSection("Linear algebra", linalgOps),
     ]
   }
 }

@@ -18,7 +18,7 @@ enum GradientCheckTable {
   /// Every row, grouped by op family.
   static let rows: [GradientCheck] =
     unary + gradientOps + binary + matrix + reductions + nn + selectAndCast + arrays + convolutions + pooling
-    + batchNorm + fused + indexing + layout + scans + elementwiseMath + neuralNetwork + image
+    + batchNorm + fused + indexing + layout + scans + elementwiseMath + neuralNetwork + image + linalg
 
   /// Ops with a gradient function and no row, each with its reason: only
   /// Digamma's, whose function throws until Polygamma is registered.

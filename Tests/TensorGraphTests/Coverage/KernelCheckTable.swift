@@ -17,7 +17,7 @@ enum KernelCheckTable {
   static let rows: [KernelCheck] =
     sources + state + optimizers + unary + binary + comparisons + logical + selectAndCast + matrix + reductions
     + gradientOps + arrays + shapes + random + nn + convolutions + pooling + batchNorm + fused
-    + indexing + layout + scans + elementwiseMath + neuralNetwork + image
+    + indexing + layout + scans + elementwiseMath + neuralNetwork + image + linalg
 
   /// Ops with a kernel and no row, each with its reason. Empty: every
   /// kernel is checked.

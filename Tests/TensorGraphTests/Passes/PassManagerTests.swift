@@ -124,7 +124,8 @@ final class Events: @unchecked Sendable {
       try JSONSerialization.jsonObject(with: Data(report.json().utf8)) as? [String: Any])
     let passes = try #require(json["passes"] as? [[String: Any]])
     #expect(passes.count == report.entries.count)
-    #expect((passes[0]["removed"] as? [String]) == ["dead"])
+    let pruning = try #require(passes.first { $0["pass"] as? String == "pruning" })
+    #expect((pruning["removed"] as? [String]) == ["dead"])
     let diff = try #require(report.entries.first { $0.pass == "arithmetic" && $0.changed }?.diff)
     #expect(diff.removed.map(\.op) == ["Mul", "Mul"])
   }

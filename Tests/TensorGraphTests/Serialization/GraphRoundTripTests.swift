@@ -177,6 +177,8 @@ import TensorGraphTestSupport
       "_FusedMatMul": (1, ["fused_ops": .strings(["BiasAdd", "Relu"]), "num_args": 1]),
       "_FusedConv2D": (4, ["fused_ops": .strings(["FusedBatchNorm", "Relu6"]), "num_args": 4]),
       "FusedElementwise": (2, ["ops": .strings(["Mul", "Tanh"]), "operands": .ints([0, 1, 2])]),
+      // An equation, which the shape function parses.
+      "Einsum": (2, ["equation": .string("ij,jk->ik")]),
     ]
     for def in OpRegistry.standard.ops {
       let g = Graph()
