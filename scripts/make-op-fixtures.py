@@ -117,7 +117,9 @@ def run_case(family, k, case):
                     loss += tf.cast(tf.reduce_sum(y * dy), tf.float64)
         if case.error:
             sys.exit(f"{family} case {k} ({case.op} {case.label}): TensorFlow accepted inputs marked error=True")
-    except (tf.errors.InvalidArgumentError, tf.errors.UnimplementedError, ValueError, TypeError) as e:
+    # TruncateDiv's integer division by zero is an InternalError.
+    except (tf.errors.InvalidArgumentError, tf.errors.UnimplementedError, tf.errors.InternalError, ValueError,
+            TypeError) as e:
         if not case.error:
             raise
         entry["error"] = str(e).splitlines()[0][:300]

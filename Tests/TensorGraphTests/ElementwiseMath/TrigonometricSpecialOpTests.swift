@@ -74,14 +74,13 @@ import TensorGraphTestSupport
     #expect(lgamma[4...] == [.infinity, .infinity, .infinity])
   }
 
-  @Test func lgammaGradientIsDigammaAndDigammaGradientThrows() throws {
+  @Test func lgammaGradientIsDigamma() throws {
     let g = Graph()
     let x = try g.constant(Tensor.f64([1, 2], [2]))
     let dx = try #require(try g.gradients(of: try g.sum(try g.lgamma(x)), with: [x])[0])
     // ψ(1) = −γ, ψ(2) = 1 − γ.
     let gamma = 0.57721566490153286061
     Self.expectClose(try Session(graph: g).run(dx).doubles(), [-gamma, 1 - gamma], tolerance: 1e-14)
-    #expect(throws: TensorGraphError.self) { try g.gradients(of: try g.sum(try g.digamma(x)), with: [x]) }
   }
 
   @Test func roundingAndGradientsOfTheInverseFunctions() throws {

@@ -95,14 +95,10 @@ extension StandardOps {
     "Digamma", types: "{float32, float64}", flags: [],
     summary: "Computes Psi, the derivative of Lgamma, elementwise.", kernel: DigammaFunction.kernel,
     gradient: .function { c in
-      // d ψ(x) = ψ′(x)·dx, TensorFlow's _DigammaGrad building
-      // polygamma(1, x). No Polygamma op is registered yet and the
-      // trigamma function is not a composition of the registered ones, so
-      // asking for this gradient throws instead of returning something
-      // wrong.
-      throw TensorGraphError(
-        .noGradient, "the gradient of Digamma needs Polygamma(1, x), which is not registered yet",
-        node: c.node.name, op: "Digamma")
+      // d ψ(x) = ψ⁽¹⁾(x)·dx, the trigamma function Polygamma(1, x)
+      // (TensorFlow's _DigammaGrad)
+      let g = c.graph, x = c.input(0)
+      return [try g.multiply(c.grad, try g.polygamma(try g.constant(1, dtype: x.dtype), x))]
     },
     cost: elementwiseCost(flopsPerElement: 2 * transcendentalFlops))
 }
@@ -114,8 +110,8 @@ extension Graph {
   }
 
   /// The digamma function `ψ(x) = d/dx log Γ(x)` elementwise (`Digamma`;
-  /// TensorFlow's `tf.math.digamma`). Its own gradient needs Polygamma,
-  /// not registered yet: differentiating through it throws.
+  /// TensorFlow's `tf.math.digamma`); its gradient is the trigamma
+  /// function Polygamma(1, x).
   public func digamma(_ x: Output, name: String? = nil, file: String = #fileID, line: Int = #line) throws
     -> Output
   {

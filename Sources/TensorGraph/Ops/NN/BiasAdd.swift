@@ -42,8 +42,10 @@ extension StandardOps {
 /// `output = value + bias` broadcast along the channel dimension: the NHWC
 /// loop adds the bias vector to each contiguous row; the NCHW loop adds one
 /// bias value to each contiguous spatial plane.
-let biasAddKernel: KernelFactory = { b in
-  let nchw = b.string("data_format") == "NCHW"
+let biasAddKernel: KernelFactory = { b in try makeBiasAddKernel(b, nchw: b.string("data_format") == "NCHW") }
+
+/// BiasAdd's kernel for one layout (BiasAddV1 uses the NHWC one).
+func makeBiasAddKernel(_ b: KernelBuildContext, nchw: Bool) throws -> KernelFunction {
   func make<T: TensorNumericScalar>(_: T.Type) -> KernelFunction {
     { ctx in
       let value = ctx.input(0), bias = ctx.input(1)
