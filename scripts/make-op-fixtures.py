@@ -15,6 +15,7 @@ is described in scripts/tf_op_fixtures/common.py. Needs TensorFlow 2.21
     python3 scripts/make-op-fixtures.py --check         # compare, write nothing
 """
 import importlib
+import inspect
 import json
 import os
 import sys
@@ -79,6 +80,11 @@ def run_case(family, k, case):
     assert op_def is not None, f"{family}: {case.op} is not a TensorFlow op"
     names = [a.name for a in op_def.input_arg]
     assert len(names) == len(case.inputs), (case.op, names)
+    # tf.raw_ops takes the inputs by their OpDef names, except where its
+    # Python wrapper renames one (All's and Any's reduction_indices is
+    # `axis`): then the parameter in the same place.
+    params = list(inspect.signature(getattr(tf.raw_ops, case.op)).parameters)
+    names = [n if n in params else params[i] for i, n in enumerate(names)]
     flat = flat_inputs(case)
     variables = [tf.Variable(x) if i in case.grad else None for i, x in enumerate(flat)]
     tensors = {f"c{k}/x{i}": x for i, x in enumerate(flat)}
