@@ -102,7 +102,7 @@ extension KernelCheckTable {
       for axes in [[0], [1], [2], [0, 2], [-1], [], [0, 1, 2]] {
         for keepDims in [false, true] {
           let want = ScanReference.logical(x, shape, axes: axes, all: all, keepDims: keepDims)
-          rows.append(row(op, "axes \(axes) keep_dims \(keepDims)", [try! Tensor(shape: shape, scalars: x)],
+          rows.append(row(op, "axes \(axes) keep_dims \(keepDims)", [tensor(x.map { $0 ? 1 : 0 }, shape, .bool)],
             .values(.bool, want.shape, want.values)) { g, v in
             all ? try g.reduceAll(v[0], axes: axes, keepDims: keepDims) : try g.reduceAny(v[0], axes: axes, keepDims: keepDims)
           })
@@ -111,7 +111,7 @@ extension KernelCheckTable {
       // A long all-true (all-false) row with one exception at the end.
       var long = [Bool](repeating: all, count: 300)
       long[299] = !all
-      rows.append(row(op, "long row", [try! Tensor(shape: [1, 300], scalars: long)], .values(.bool, [1], [all ? 0 : 1])) { g, v in
+      rows.append(row(op, "long row", [tensor(long.map { $0 ? 1 : 0 }, [1, 300], .bool)], .values(.bool, [1], [all ? 0 : 1])) { g, v in
         all ? try g.reduceAll(v[0], axes: [1]) : try g.reduceAny(v[0], axes: [1])
       })
     }
