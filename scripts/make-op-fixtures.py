@@ -79,7 +79,8 @@ def run_case(family, k, case):
     op_def = op_def_registry.get(case.op)
     assert op_def is not None, f"{family}: {case.op} is not a TensorFlow op"
     # tf.raw_ops' Python names of the inputs come first, in the OpDef's
-    # order, but can differ from the OpDef's (Where's `condition`).
+    # order, but can differ from the OpDef's (Where's `condition`, All's and
+    # Any's `axis` for reduction_indices).
     names = list(inspect.signature(getattr(tf.raw_ops, case.op)).parameters)[:len(op_def.input_arg)]
     assert len(names) == len(case.inputs), (case.op, names)
     flat = flat_inputs(case)

@@ -1,4 +1,5 @@
-// Reductions (Sum, Mean, Max, Min, Prod) and ArgMax. Kernels are in
+// Reductions (Sum, Mean, Max, Min, Prod) and ArgMax (ArgMin, All and Any,
+// which share its pieces, are in Ops/Scans/). Kernels are in
 // Runtime/Kernels/ReductionKernels.swift.
 
 // MARK: - Shape rule
@@ -320,35 +321,45 @@ extension Graph {
 // MARK: - ArgMax
 
 extension StandardOps {
-  static let argMax = OpDef(
-    "ArgMax", inputs: ["input: T", "dimension: Tidx"], outputs: ["output: output_type"],
-    attrs: ["T: {float32, float64, int32, int64, uint8}", "Tidx: {int32, int64} = int32",
-            "output_type: {int32, int64} = int64"],
-    summary: "The index of the largest value along an axis (the first among ties; NaN counts as largest).",
-    shape: { c in
-      try c.requireRank(1, atMost: 0, "dimension")
-      guard let dims = c.shape(0).dims else { return [.unknown] }
-      guard let d = c.constantInts(1)?.first else {
-        return [dims.count <= 1 ? .scalar : .unknown(rank: dims.count - 1)]
-      }
-      guard let axis = normalizedAxis(d, rank: dims.count) else {
-        throw c.invalid("dimension \(d) is out of range for an input of shape \(c.shape(0)); it must be in [\(-dims.count), \(dims.count))")
-      }
-      if dims[axis] == 0 {
-        throw c.invalid("cannot take the argmax along axis \(axis) of an input of shape \(c.shape(0)): the axis is empty")
-      }
-      var out = dims
-      out.remove(at: axis)
-      return [PartialShape(dims: out)]
-    },
-    kernel: argMaxKernel,
-    gradient: .notDifferentiable,
-    cost: { c in Cost(flops: CostContext.elements(c.inputs[0].shape), bytes: Double(c.inputBytes + c.outputBytes)) })
+  /// The definition shared by ArgMax and ArgMin (`what`: "largest" or
+  /// "smallest"; `name`: "argmax" or "argmin" for messages).
+  static func argExtremumOp(
+    _ op: String, _ what: String, _ name: String, kernel: @escaping KernelFactory, file: String = #filePath
+  ) -> OpDef {
+    OpDef(
+      op, inputs: ["input: T", "dimension: Tidx"], outputs: ["output: output_type"],
+      attrs: ["T: {float32, float64, int32, int64, uint8}", "Tidx: {int32, int64} = int32",
+              "output_type: {int32, int64} = int64"],
+      summary: "The index of the \(what) value along an axis (the first among ties; NaN is ignored, 0 when nothing beats the dtype's \(what == "largest" ? "lowest" : "highest") finite value).",
+      shape: { c in
+        try c.requireRank(1, atMost: 0, "dimension")
+        guard let dims = c.shape(0).dims else { return [.unknown] }
+        guard let d = c.constantInts(1)?.first else {
+          return [dims.count <= 1 ? .scalar : .unknown(rank: dims.count - 1)]
+        }
+        guard let axis = normalizedAxis(d, rank: dims.count) else {
+          throw c.invalid("dimension \(d) is out of range for an input of shape \(c.shape(0)); it must be in [\(-dims.count), \(dims.count))")
+        }
+        if dims[axis] == 0 {
+          throw c.invalid("cannot take the \(name) along axis \(axis) of an input of shape \(c.shape(0)): the axis is empty")
+        }
+        var out = dims
+        out.remove(at: axis)
+        return [PartialShape(dims: out)]
+      },
+      kernel: kernel,
+      gradient: .notDifferentiable,
+      cost: { c in Cost(flops: CostContext.elements(c.inputs[0].shape), bytes: Double(c.inputBytes + c.outputBytes)) },
+      file: file)
+  }
+
+  static let argMax = argExtremumOp("ArgMax", "largest", "argmax", kernel: argMaxKernel)
 }
 
 extension Graph {
   /// The index of the largest element of `x` along `axis` (`ArgMax`,
-  /// `tf.math.argmax`), as `outputType` (`int64` or `int32`).
+  /// `tf.math.argmax`), as `outputType` (`int64` or `int32`). NaN is
+  /// ignored, as TensorFlow's kernel ignores it.
   public func argMax(
     _ x: Output, axis: Int, outputType: DType = .int64, name: String? = nil, file: String = #fileID,
     line: Int = #line

@@ -1,4 +1,4 @@
-// Reduction kernels (Sum, Mean, Max, Min, Prod) and ArgMax.
+// Reduction kernels (Sum, Mean, Max, Min, Prod, All, Any), ArgMax and ArgMin.
 //
 // The input's dimensions are coalesced into alternating runs of kept and
 // reduced dimensions (size-1 dimensions dropped), then:
@@ -17,27 +17,42 @@ protocol ReductionScalar: TensorNumericScalar {
   static var lowest: Self { get }
   /// The identity of Min: +inf for floats, the maximum for integers.
   static var highest: Self { get }
+  /// Where ArgMax starts: the lowest finite value (TensorFlow's
+  /// `NumTraits::lowest()`).
+  static var lowestFinite: Self { get }
+  /// Where ArgMin starts: the highest finite value.
+  static var highestFinite: Self { get }
 }
 
 extension Float: ReductionScalar {
   static var lowest: Float { -.infinity }
   static var highest: Float { .infinity }
+  static var lowestFinite: Float { -.greatestFiniteMagnitude }
+  static var highestFinite: Float { .greatestFiniteMagnitude }
 }
 extension Double: ReductionScalar {
   static var lowest: Double { -.infinity }
   static var highest: Double { .infinity }
+  static var lowestFinite: Double { -.greatestFiniteMagnitude }
+  static var highestFinite: Double { .greatestFiniteMagnitude }
 }
 extension Int32: ReductionScalar {
   static var lowest: Int32 { .min }
   static var highest: Int32 { .max }
+  static var lowestFinite: Int32 { .min }
+  static var highestFinite: Int32 { .max }
 }
 extension Int64: ReductionScalar {
   static var lowest: Int64 { .min }
   static var highest: Int64 { .max }
+  static var lowestFinite: Int64 { .min }
+  static var highestFinite: Int64 { .max }
 }
 extension UInt8: ReductionScalar {
   static var lowest: UInt8 { .min }
   static var highest: UInt8 { .max }
+  static var lowestFinite: UInt8 { .min }
+  static var highestFinite: UInt8 { .max }
 }
 
 /// The arithmetic of one reduction: elements enter an accumulator through
@@ -379,63 +394,99 @@ func reductionKernel(_ kind: ReductionKind) -> KernelFactory {
   }
 }
 
-// MARK: - ArgMax
+// MARK: - ArgMax and ArgMin
 
-let argMaxKernel: KernelFactory = { b in
-  func make<T: ReductionScalar, I: FixedWidthInteger & TensorScalar>(_: T.Type, _: I.Type) -> KernelFunction {
-    { ctx in
-      let x = ctx.input(0)
-      let dimension = try ctx.indexScalar(1, "dimension")
-      guard let axis = normalizedAxis(dimension, rank: x.rank) else {
-        throw ctx.error(.invalidArgument, "dimension \(dimension) is out of range for an input of shape \(x.shape); it must be in [\(-x.rank), \(x.rank))")
+/// The comparison of ArgMax or ArgMin, as TensorFlow's (Eigen's
+/// `ArgMaxPairReducer`): a running best starts at index 0 holding the
+/// lowest (highest) finite value, and an element replaces it only when
+/// strictly better. So NaN never wins (every comparison with it is
+/// false), nor does -inf for ArgMax (+inf for ArgMin); ties keep the first
+/// index; a row of NaNs gives 0.
+protocol ArgExtremum: SendableMetatype {
+  /// The op's name in lowercase, for messages (`argmax`).
+  static var name: String { get }
+  /// Whether `a` replaces the running best `b`.
+  static func better<T: ReductionScalar>(_ a: T, _ b: T) -> Bool
+  /// The running best before the first element.
+  static func start<T: ReductionScalar>(_: T.Type) -> T
+}
+
+enum ArgMaxComparison: ArgExtremum {
+  static var name: String { "argmax" }
+  @inline(__always) static func better<T: ReductionScalar>(_ a: T, _ b: T) -> Bool { a > b }
+  @inline(__always) static func start<T: ReductionScalar>(_: T.Type) -> T { T.lowestFinite }
+}
+
+enum ArgMinComparison: ArgExtremum {
+  static var name: String { "argmin" }
+  @inline(__always) static func better<T: ReductionScalar>(_ a: T, _ b: T) -> Bool { a < b }
+  @inline(__always) static func start<T: ReductionScalar>(_: T.Type) -> T { T.highestFinite }
+}
+
+let argMaxKernel: KernelFactory = argExtremumKernel(ArgMaxComparison.self)
+let argMinKernel: KernelFactory = argExtremumKernel(ArgMinComparison.self)
+
+/// The kernel of ArgMax or ArgMin (one body, the comparison a type).
+func argExtremumKernel<A: ArgExtremum>(_: A.Type) -> KernelFactory {
+  { b in
+    func make<T: ReductionScalar, I: FixedWidthInteger & TensorScalar>(_: T.Type, _: I.Type) -> KernelFunction {
+      { ctx in
+        let x = ctx.input(0)
+        let dimension = try ctx.indexScalar(1, "dimension")
+        guard let axis = normalizedAxis(dimension, rank: x.rank) else {
+          throw ctx.error(.invalidArgument, "dimension \(dimension) is out of range for an input of shape \(x.shape); it must be in [\(-x.rank), \(x.rank))")
+        }
+        let n = x.shape[axis]
+        guard n > 0 else {
+          throw ctx.error(.invalidArgument, "cannot take the \(A.name) along axis \(axis) of an input of shape \(x.shape): the axis is empty")
+        }
+        guard n - 1 <= Int(I.max) else {
+          throw ctx.error(.invalidArgument, "the axis of size \(n) has indices that do not fit output_type \(I.dtype); use int64")
+        }
+        var shape = x.shape
+        shape.remove(at: axis)
+        let out = ctx.allocateOutput(0, dtype: I.dtype, shape: shape)
+        ctx.setOutput(0, out)
+        let outer = shape[..<axis].reduce(1, *), inner = shape[axis...].reduce(1, *)
+        if outer * inner == 0 { return }
+        let px = x.unsafePointer(as: T.self), po = out.unsafeMutablePointer(as: I.self)
+        // Rows of outer are independent: split them when the work is large.
+        ctx.forEachChunk(count: outer, grain: Swift.max(1, 32_768 / Swift.max(1, n * inner))) { r in
+          argExtremum(
+            A.self, px + r.lowerBound * n * inner, outer: r.count, n: n, inner: inner, po + r.lowerBound * inner)
+        }
       }
-      let n = x.shape[axis]
-      guard n > 0 else {
-        throw ctx.error(.invalidArgument, "cannot take the argmax along axis \(axis) of an input of shape \(x.shape): the axis is empty")
-      }
-      guard n - 1 <= Int(I.max) else {
-        throw ctx.error(.invalidArgument, "the axis of size \(n) has indices that do not fit output_type \(I.dtype); use int64")
-      }
-      var shape = x.shape
-      shape.remove(at: axis)
-      let out = ctx.allocateOutput(0, dtype: I.dtype, shape: shape)
-      ctx.setOutput(0, out)
-      let outer = shape[..<axis].reduce(1, *), inner = shape[axis...].reduce(1, *)
-      if outer * inner == 0 { return }
-      argMax(x.unsafePointer(as: T.self), outer: outer, n: n, inner: inner, out.unsafeMutablePointer(as: I.self))
     }
-  }
-  func withOutput<T: ReductionScalar>(_ t: T.Type) -> KernelFunction {
-    b.type("output_type") == .int32 ? make(t, Int32.self) : make(t, Int64.self)
-  }
-  switch b.inputs[0].dtype {
-  case .float32: return withOutput(Float.self)
-  case .float64: return withOutput(Double.self)
-  case .int32: return withOutput(Int32.self)
-  case .int64: return withOutput(Int64.self)
-  case .uint8: return withOutput(UInt8.self)
-  case .bool: throw b.unsupported()
+    func withOutput<T: ReductionScalar>(_ t: T.Type) -> KernelFunction {
+      b.type("output_type") == .int32 ? make(t, Int32.self) : make(t, Int64.self)
+    }
+    switch b.inputs[0].dtype {
+    case .float32: return withOutput(Float.self)
+    case .float64: return withOutput(Double.self)
+    case .int32: return withOutput(Int32.self)
+    case .int64: return withOutput(Int64.self)
+    case .uint8: return withOutput(UInt8.self)
+    case .bool: throw b.unsupported()
+    }
   }
 }
 
-/// The index of the largest element along the middle axis of an
-/// `outer × n × inner` array: the first among ties; the first NaN wins
-/// over any number (as numpy's `argmax`).
+/// The index of the best element (``ArgExtremum``) along the middle axis
+/// of an `outer × n × inner` array.
 @inline(__always)
-func argMax<T: ReductionScalar, I: FixedWidthInteger>(
-  _ x: UnsafePointer<T>, outer: Int, n: Int, inner: Int, _ out: UnsafeMutablePointer<I>
+func argExtremum<A: ArgExtremum, T: ReductionScalar, I: FixedWidthInteger>(
+  _: A.Type, _ x: UnsafePointer<T>, outer: Int, n: Int, inner: Int, _ out: UnsafeMutablePointer<I>
 ) {
-  @inline(__always) func better(_ v: T, _ best: T) -> Bool { v > best || (v != v && best == best) }
+  let start = A.start(T.self)
   if inner == 1 {
-    // Two passes over each (cache-resident) row: the vectorized maximum,
-    // then the first position holding it.
+    // Two passes over each (cache-resident) row: the best value in eight
+    // vectorizable lanes (NaN never enters a lane), then the first
+    // position holding it, which is where the sequential scan settles.
     for o in 0..<outer {
       let row = x + o * n
-      let best = extremum(row, n, T.lowest) { $0 > $1 }
+      let best = bestValue(A.self, row, n, start)
       var index = 0
-      if best != best {
-        while row[index] == row[index] { index += 1 }
-      } else {
+      if A.better(best, start) {
         while row[index] != best { index += 1 }
       }
       out[o] = I(truncatingIfNeeded: index)
@@ -448,15 +499,90 @@ func argMax<T: ReductionScalar, I: FixedWidthInteger>(
   defer { bestValues.deallocate() }
   for o in 0..<outer {
     let base = x + o * n * inner, idx = out + o * inner
-    bestValues.initialize(from: base, count: inner)
+    bestValues.initialize(repeating: start, count: inner)
     idx.initialize(repeating: 0, count: inner)
-    for j in 1..<max(n, 1) {
+    for j in 0..<n {
       let row = base + j * inner
       let jj = I(truncatingIfNeeded: j)
-      for s in 0..<inner where better(row[s], bestValues[s]) {
+      for s in 0..<inner where A.better(row[s], bestValues[s]) {
         bestValues[s] = row[s]
         idx[s] = jj
       }
+    }
+  }
+}
+
+/// The best of `start` and `n` contiguous elements by `A.better`, in eight
+/// lanes merged in a fixed order.
+@inline(__always)
+func bestValue<A: ArgExtremum, T: ReductionScalar>(_: A.Type, _ p: UnsafePointer<T>, _ n: Int, _ start: T) -> T {
+  var m0 = start, m1 = start, m2 = start, m3 = start
+  var m4 = start, m5 = start, m6 = start, m7 = start
+  var i = 0
+  while i + 8 <= n {
+    let x0 = p[i], x1 = p[i + 1], x2 = p[i + 2], x3 = p[i + 3]
+    let x4 = p[i + 4], x5 = p[i + 5], x6 = p[i + 6], x7 = p[i + 7]
+    m0 = A.better(x0, m0) ? x0 : m0
+    m1 = A.better(x1, m1) ? x1 : m1
+    m2 = A.better(x2, m2) ? x2 : m2
+    m3 = A.better(x3, m3) ? x3 : m3
+    m4 = A.better(x4, m4) ? x4 : m4
+    m5 = A.better(x5, m5) ? x5 : m5
+    m6 = A.better(x6, m6) ? x6 : m6
+    m7 = A.better(x7, m7) ? x7 : m7
+    i += 8
+  }
+  while i < n {
+    let x = p[i]
+    m0 = A.better(x, m0) ? x : m0
+    i += 1
+  }
+  m0 = A.better(m1, m0) ? m1 : m0
+  m2 = A.better(m3, m2) ? m3 : m2
+  m4 = A.better(m5, m4) ? m5 : m4
+  m6 = A.better(m7, m6) ? m7 : m6
+  m0 = A.better(m2, m0) ? m2 : m0
+  m4 = A.better(m6, m4) ? m6 : m4
+  return A.better(m4, m0) ? m4 : m0
+}
+
+// MARK: - All and Any
+
+/// All over bools viewed as bytes (0 or 1): true over no elements.
+enum AllReducer: Reducer {
+  static var identity: UInt8 { 1 }
+  @inline(__always) static func combine(_ a: UInt8, _ x: UInt8) -> UInt8 { a & x }
+  @inline(__always) static func merge(_ a: UInt8, _ b: UInt8) -> UInt8 { a & b }
+  @inline(__always) static func finish(_ a: UInt8, count: Int) -> UInt8 { a }
+}
+
+/// Any over bools viewed as bytes: false over no elements.
+enum AnyReducer: Reducer {
+  static var identity: UInt8 { 0 }
+  @inline(__always) static func combine(_ a: UInt8, _ x: UInt8) -> UInt8 { a | x }
+  @inline(__always) static func merge(_ a: UInt8, _ b: UInt8) -> UInt8 { a | b }
+  @inline(__always) static func finish(_ a: UInt8, count: Int) -> UInt8 { a }
+}
+
+/// The kernel of All or Any: the reduction engine over the bool input's
+/// bytes (Swift's `Bool` is one byte holding 0 or 1).
+func logicalReductionKernel<R: Reducer>(_: R.Type) -> KernelFactory where R.Element == UInt8 {
+  { b in
+    let keepDims = b.bool("keep_dims")
+    return { ctx in
+      let x = ctx.input(0)
+      let axes = try ctx.indexValues(1, "reduction_indices")
+      let plan = try ReductionPlan(shape: x.shape, axes: axes, keepDims: keepDims) { ctx.error(.invalidArgument, $0) }
+      if plan.isIdentity {
+        ctx.setOutput(0, Tensor(dtype: x.dtype, shape: plan.outputShape, buffer: x.storage))
+        return
+      }
+      try ctx.checkAllocatable(plan.outputShape, .bool, "the reduced shape")
+      let out = ctx.allocateOutput(0, dtype: .bool, shape: plan.outputShape)
+      let src = UnsafeRawPointer(x.unsafePointer(as: Bool.self)).assumingMemoryBound(to: UInt8.self)
+      let dst = UnsafeMutableRawPointer(out.unsafeMutablePointer(as: Bool.self)).assumingMemoryBound(to: UInt8.self)
+      runReduction(R.self, plan, src, dst)
+      ctx.setOutput(0, out)
     }
   }
 }
