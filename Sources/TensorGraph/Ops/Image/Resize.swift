@@ -133,26 +133,38 @@ private func interpolatingGradKernel(
   }
 }
 
-/// Dispatches an interpolating resize on the image dtype.
+/// Runs an interpolating resize: the image as float32 (converted once
+/// when it is of another dtype, as TensorFlow's kernels read every dtype
+/// as float), then the Float kernel.
 private func interpolate(
   _ geo: ResizeGeometry, _ images: Tensor, _ out: Tensor, _ ctx: KernelContext, cubic: Bool
 ) {
   let dst = out.unsafeMutablePointer(as: Float.self)
-  func run<E: TensorScalar>(_: E.Type, _ load: (E) -> Float) {
-    let src = images.unsafePointer(as: E.self)
+  func run(_ src: UnsafePointer<Float>) {
     if cubic {
-      resizeBicubic(geo, src, dst, ctx, load: load)
+      resizeBicubic(geo, src, dst, ctx)
     } else {
-      resizeBilinear(geo, src, dst, ctx, load: load)
+      resizeBilinear(geo, src, dst, ctx)
     }
   }
-  switch images.dtype {
-  case .float32: run(Float.self) { $0 }
-  case .float64: run(Double.self) { Float($0) }
-  case .int32: run(Int32.self) { Float($0) }
-  case .int64: run(Int64.self) { Float($0) }
-  default: run(UInt8.self) { Float($0) }
+  if images.dtype == .float32 {
+    run(images.unsafePointer(as: Float.self))
+    return
   }
+  let n = images.scalarCount
+  let floats = UnsafeMutablePointer<Float>.allocate(capacity: Swift.max(1, n))
+  defer { floats.deallocate() }
+  func convert<E: TensorScalar>(_: E.Type, _ f: (E) -> Float) {
+    let p = images.unsafePointer(as: E.self)
+    for i in 0..<n { floats[i] = f(p[i]) }
+  }
+  switch images.dtype {
+  case .float64: convert(Double.self) { Float($0) }
+  case .int32: convert(Int32.self) { Float($0) }
+  case .int64: convert(Int64.self) { Float($0) }
+  default: convert(UInt8.self) { Float($0) }
+  }
+  run(floats)
 }
 
 extension ShapeContext {
