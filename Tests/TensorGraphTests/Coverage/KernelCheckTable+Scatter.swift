@@ -45,14 +45,15 @@ extension KernelCheckTable {
       }
       return out
     }
-    let idx = try! Tensor(shape: [4, 2], scalars: tuples.flatMap { $0 }.map(Int64.init))
+    let flatTuples = tuples.flatMap { $0 }.map(Int64.init)
+    let idx: @Sendable (Graph) throws -> Output = { g in try g.constant(try Tensor(shape: [4, 2], scalars: flatTuples)) }
     rows.append(row("ScatterNd", "rows of [2, 3, 4] with a duplicate", [tensor(updates, [4, 4], .float64)],
       .values(.float64, shape, scatter([Double](repeating: 0, count: 24), +))) { g, v in
-      try g.scatterNd(indices: try g.constant(idx), updates: v[0], shape: shape)
+      try g.scatterNd(indices: try idx(g), updates: v[0], shape: shape)
     })
     rows.append(row("ScatterNd", "int32", [tensor(updates.map { ($0 * 4).rounded() }, [4, 4], .int32)],
       .values(.int32, shape, scatter([Double](repeating: 0, count: 24)) { $0 + ($1 * 4).rounded() })) { g, v in
-      try g.scatterNd(indices: try g.constant(idx), updates: v[0], shape: shape)
+      try g.scatterNd(indices: try idx(g), updates: v[0], shape: shape)
     })
     let scatters: [(String, (Double, Double) -> Double, @Sendable (Graph, Output, Output, Output) throws -> Output)] = [
       ("TensorScatterUpdate", { $1 }, { g, t, i, u in try g.tensorScatterUpdate(t, indices: i, updates: u) }),
@@ -62,7 +63,7 @@ extension KernelCheckTable {
     for (op, combine, build) in scatters {
       rows.append(row(op, "rows of [2, 3, 4] with a duplicate",
         [tensor(base, shape, .float64), tensor(updates, [4, 4], .float64)], .values(.float64, shape, scatter(base, combine))) {
-        g, v in try build(g, v[0], try g.constant(idx), v[1])
+        g, v in try build(g, v[0], try idx(g), v[1])
       })
     }
     return rows + whereUniqueRows

@@ -53,32 +53,37 @@ func einsumContract<T: GEMMScalar & SIMDScalar>(
   let views = zip(labels, operands).map { EinsumView(labels: $0, shape: $1.shape, sizes: sizes) }
   func count(_ ls: [Character]) -> Int { ls.reduce(1) { $0 * sizes[$1]! } }
   let resultCount = count(distinctOutput)
-  let result = UnsafeMutablePointer<T>.allocate(capacity: Swift.max(1, resultCount))
-  defer { result.deallocate() }
+  // Buffers this call allocates, freed on return.
+  var owned: [UnsafeMutablePointer<T>] = []
+  defer { for p in owned { p.deallocate() } }
+  func allocate(_ n: Int) -> UnsafeMutablePointer<T> {
+    let p = UnsafeMutablePointer<T>.allocate(capacity: Swift.max(1, n))
+    owned.append(p)
+    return p
+  }
 
-  /// The view copied into `order + summed` and its trailing `summed`
-  /// labels added up: a contiguous block in `order`.
-  func reduced(_ k: Int, order: [Character], summed: [Character]) -> UnsafeMutablePointer<T> {
+  /// The view in `order` with its `summed` labels added up, as a
+  /// contiguous block: the operand itself when it already is one.
+  func reduced(_ k: Int, order: [Character], summed: [Character]) -> UnsafePointer<T> {
     let rows = count(order), inner = count(summed)
-    let copy = UnsafeMutablePointer<T>.allocate(capacity: Swift.max(1, rows * inner))
-    if rows * inner > 0 { stridedCopy(views[k].plan(order + summed), operands[k].pointer, copy) }
-    if summed.isEmpty { return copy }
-    let sums = UnsafeMutablePointer<T>.allocate(capacity: Swift.max(1, rows))
+    let plan = views[k].plan(order + summed)
+    if summed.isEmpty, plan.isContiguous, plan.count == operands[k].shape.reduce(1, *) { return operands[k].pointer }
+    let copy = allocate(rows * inner)
+    if rows * inner > 0 { stridedCopy(plan, operands[k].pointer, copy) }
+    if summed.isEmpty { return UnsafePointer(copy) }
+    let sums = allocate(rows)
     for r in 0..<rows {
       var acc = T.zero
       for j in 0..<inner { acc = T.wrappedAdd(acc, copy[r * inner + j]) }
       sums[r] = acc
     }
-    copy.deallocate()
-    return sums
+    return UnsafePointer(sums)
   }
 
+  let result: UnsafePointer<T>
   var resultLabels: [Character]
   if views.count == 1 {
-    let summed = views[0].labels.filter { !inOutput.contains($0) }
-    let block = reduced(0, order: distinctOutput, summed: summed)
-    result.update(from: block, count: resultCount)
-    block.deallocate()
+    result = reduced(0, order: distinctOutput, summed: views[0].labels.filter { !inOutput.contains($0) })
     resultLabels = distinctOutput
   } else {
     let inX = Set(views[0].labels), inY = Set(views[1].labels)
@@ -88,14 +93,15 @@ func einsumContract<T: GEMMScalar & SIMDScalar>(
     let contracted = views[0].labels.filter { inY.contains($0) && !inOutput.contains($0) }
     let x = reduced(0, order: batch + left + contracted, summed: views[0].labels.filter { !inY.contains($0) && !inOutput.contains($0) })
     let y = reduced(1, order: batch + contracted + right, summed: views[1].labels.filter { !inX.contains($0) && !inOutput.contains($0) })
-    defer {
-      x.deallocate()
-      y.deallocate()
-    }
     let b = count(batch), m = count(left), k = count(contracted), n = count(right)
+    // The product straight into the output when no reordering follows.
+    let direct = batch + left + right == output
+    let product = direct ? out : allocate(resultCount)
     for i in 0..<b {
-      gemm(ctx, transA: false, transB: false, m: m, n: n, k: k, a: x + i * m * k, b: y + i * k * n, c: result + i * m * n)
+      gemm(ctx, transA: false, transB: false, m: m, n: n, k: k, a: x + i * m * k, b: y + i * k * n, c: product + i * m * n)
     }
+    if direct { return }
+    result = UnsafePointer(product)
     resultLabels = batch + left + right
   }
   // The product, in batch-left-right order, to the output's order.
@@ -110,8 +116,7 @@ func einsumContract<T: GEMMScalar & SIMDScalar>(
   // A repeated output label: zeros, then the values on the diagonal.
   out.update(repeating: .zero, count: total)
   let outView = EinsumView(labels: output, shape: outShape, sizes: sizes)
-  let ordered = UnsafeMutablePointer<T>.allocate(capacity: resultCount)
-  defer { ordered.deallocate() }
+  let ordered = allocate(resultCount)
   stridedCopy(resultView.plan(distinctOutput), result, ordered)
   stridedStore(outView.plan(distinctOutput), ordered, out)
 }
